@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { Commands } from './shared/commands';
+import { createLogger } from './shared/log';
+import * as trails from './features/trails';
+import * as search from './features/search';
+
+const loadedAt = performance.now();
+
+/** What activate() returns: timings for the activation benchmark, nothing else. */
+export interface CloudTrailLensApi {
+  readonly timings: { readonly moduleLoadedAt: number; readonly activateMs: number };
+}
+
+/**
+ * Builds the services and lets each feature register itself. No AWS call and no AWS SDK import
+ * happens here: features load the SDK the first time they need it.
+ */
+export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
+  const started = performance.now();
+  const log = createLogger(context);
+  context.subscriptions.push(vscode.commands.registerCommand(Commands.showLog, () => log.show()));
+  trails.register(context, { log });
+  search.register(context, { log });
+  const activateMs = performance.now() - started;
+  log.info(`activated in ${activateMs.toFixed(1)} ms`);
+  return { timings: { moduleLoadedAt: loadedAt, activateMs } };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

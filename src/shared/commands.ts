@@ -1,0 +1,15 @@
+/** Command and view ids. They must match package.json `contributes`. */
+export const Commands = {
+  searchEvents: 'cloudtrailLens.searchEvents',
+  refreshTrails: 'cloudtrailLens.refreshTrails',
+  showLog: 'cloudtrailLens.showLog',
+} as const;
+
+export const Views = {
+  container: 'cloudtrailLens',
+  trails: 'cloudtrailLens.trails',
+} as const;
+
+export const WebviewTypes = {
+  search: 'cloudtrailLens.search',
+} as const;
