@@ -59,7 +59,7 @@ if (!run('build', process.execPath, ['esbuild.mjs', '--tests'])) {
 for (const tier of tiers) {
   switch (tier) {
     case 'static': {
-      const typecheck = run('typecheck', 'npx', ['--no-install', 'tsc', '--noEmit', '-p', '.']) && run('typecheck webview', 'npx', ['--no-install', 'tsc', '--noEmit', '-p', 'webview']);
+      const typecheck = run('typecheck', 'npm', ['run', '-s', 'typecheck']);
       const lint = run('lint', 'npx', ['--no-install', 'eslint', '.']);
       totals.passes += Number(typecheck) + Number(lint);
       totals.failures += Number(!typecheck) + Number(!lint);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
 import { Commands, WebviewTypes } from '../../shared/commands';
 import type { Logger } from '../../shared/log';
 import { parseQuery, parseWebviewMessage, type HostMessage, type PanelState, type WebviewMessage } from '../../shared/protocol';
@@ -24,7 +25,11 @@ class SearchPanel {
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
     };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'cloudtrail-lens.svg');
-    panel.webview.html = searchHtml(panel.webview, extensionUri);
+    panel.webview.html = searchHtml({
+      cspSource: panel.webview.cspSource,
+      asset: (path) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path.split('/'))).toString(),
+      nonce: randomBytes(16).toString('base64'),
+    });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
