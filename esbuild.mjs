@@ -6,6 +6,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -33,8 +34,9 @@ const common = {
   plugins: [reporter],
 };
 
+/** The shipped bundles (scripts/notices.mjs reads this list to credit what they contain). */
 /** @type {import('esbuild').BuildOptions[]} */
-const bundles = [
+export const bundles = [
   {
     ...common,
     entryPoints: { extension: 'src/extension.ts' },
@@ -110,15 +112,20 @@ function walkFiles(dir, out = []) {
   return out;
 }
 
-if (production) rmSync('dist', { recursive: true, force: true });
-if (tests) pruneOut();
-copyAssets();
-const all = tests ? [...bundles, testBuild] : bundles;
-if (watch) {
-  const contexts = await Promise.all(all.map((options) => esbuild.context(options)));
-  await Promise.all(contexts.map((context) => context.watch()));
-  console.log('[watch] watching for changes');
-} else {
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) await main();
+
+async function main() {
+  if (production) rmSync('dist', { recursive: true, force: true });
+  if (tests) pruneOut();
+  copyAssets();
+  const all = tests ? [...bundles, testBuild] : bundles;
+  if (watch) {
+    const contexts = await Promise.all(all.map((options) => esbuild.context(options)));
+    await Promise.all(contexts.map((context) => context.watch()));
+    console.log('[watch] watching for changes');
+    return;
+  }
   const results = await Promise.allSettled(all.map((options) => esbuild.build(options)));
   if (results.some((result) => result.status === 'rejected')) process.exit(1);
 }
