@@ -61,9 +61,11 @@ for (const tier of tiers) {
     case 'static': {
       const typecheck = run('typecheck', 'npm', ['run', '-s', 'typecheck']);
       const lint = run('lint', 'npx', ['--no-install', 'eslint', '.']);
-      totals.passes += Number(typecheck) + Number(lint);
-      totals.failures += Number(!typecheck) + Number(!lint);
-      lines.push(`${'static'.padEnd(12)} typecheck ${typecheck ? 'ok' : 'FAILED'}, lint ${lint ? 'ok' : 'FAILED'}`);
+      const notices = run('notices', process.execPath, ['scripts/notices.mjs', '--check']);
+      const checks = [typecheck, lint, notices];
+      totals.passes += checks.filter(Boolean).length;
+      totals.failures += checks.filter((ok) => !ok).length;
+      lines.push(`${'static'.padEnd(12)} typecheck ${typecheck ? 'ok' : 'FAILED'}, lint ${lint ? 'ok' : 'FAILED'}, notices ${notices ? 'ok' : 'FAILED'}`);
       break;
     }
     case 'unit':
