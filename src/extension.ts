@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from './shared/commands';
 import { createLogger } from './shared/log';
+import * as status from './features/status';
 import * as trails from './features/trails';
 import * as search from './features/search';
 
@@ -13,14 +14,17 @@ export interface CloudTrailLensApi {
 
 /**
  * Builds the services and lets each feature register itself. No AWS call and no AWS SDK import
- * happens here: features load the SDK the first time they need it.
+ * happens here: the AWS layer loads the SDK the first time a feature needs it.
  */
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const started = performance.now();
   const log = createLogger(context);
   context.subscriptions.push(vscode.commands.registerCommand(Commands.showLog, () => log.show()));
-  trails.register(context, { log });
-  search.register(context, { log });
+  const aws = status.createAwsServices(context, log);
+  const active = status.register(context, { log, aws });
+  const services = { log, aws, active };
+  trails.register(context, services);
+  search.register(context, services);
   const activateMs = performance.now() - started;
   log.info(`activated in ${activateMs.toFixed(1)} ms`);
   return { timings: { moduleLoadedAt: loadedAt, activateMs } };

@@ -3,6 +3,7 @@ export const Commands = {
   searchEvents: 'cloudtrailLens.searchEvents',
   refreshTrails: 'cloudtrailLens.refreshTrails',
   showLog: 'cloudtrailLens.showLog',
+  selectProfile: 'cloudtrailLens.selectProfile',
 } as const;
 
 export const Views = {
