@@ -5,9 +5,13 @@
 //   options: --port N (CTL_PORT; default 8080, or a free port when taken)   --workspace DIR   --no-build
 //            --watch (rebuild on change; reload the window to pick it up)   --gallery (let code-server's
 //            workbench reach the extension marketplace)   --env KEY=VALUE (repeatable; reaches the extension host)
+//            --real-aws (no local endpoint: use your own ~/.aws profiles and real AWS)
 //
-// code-server listens on 127.0.0.1 only, keeps its profile in .vscode-test/start-profile, and uses your
-// real HOME (so ~/.aws profiles are seen). Ctrl-C stops everything this script started.
+// By default it also starts the local CloudTrail-compatible endpoint (test/support/endpoint) and gives
+// VS Code demo profiles that point at it through AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE files of
+// its own under .vscode-test/demo-aws — your real ~/.aws is not read or touched — so trails, events and
+// statuses show without an AWS account. code-server listens on 127.0.0.1 only and keeps its profile in
+// .vscode-test/start-profile. Ctrl-C stops everything this script started.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +30,7 @@ function parseArgs(argv) {
     build: true,
     watch: false,
     gallery: false,
+    endpoint: true,
     env: {},
   };
   for (let i = 0; i < argv.length; i++) {
@@ -37,6 +42,7 @@ function parseArgs(argv) {
     else if (arg === '--no-build') options.build = false;
     else if (arg === '--watch') options.watch = true;
     else if (arg === '--gallery') options.gallery = true;
+    else if (arg === '--real-aws') options.endpoint = false;
     else if (arg === '--env') {
       const pair = argv[++i] ?? '';
       const at = pair.indexOf('=');
@@ -55,8 +61,41 @@ function parseArgs(argv) {
  * Nothing is started yet: add entries here (driven by an option or an env var such as CTL_START_ENDPOINT).
  * @returns {Promise<{ env: Record<string, string>, stop: () => Promise<void> }[]>}
  */
-async function startServices(_options) {
-  return [];
+async function startServices(options) {
+  return options.endpoint ? [await startEndpoint()] : [];
+}
+
+/** The local endpoint, with demo AWS config files of its own that point every profile at it. */
+async function startEndpoint() {
+  const configDir = join(CACHE_DIR, 'demo-aws');
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'endpoint.mjs'), '--port', '0', '--aws-config', configDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolveUrl, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(buffer);
+      if (match) resolveUrl(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the local endpoint exited (${code}) before it was ready`)));
+  });
+  say(`local CloudTrail endpoint ${url} (demo profiles in ${configDir}; --real-aws to use your own)`);
+  return {
+    env: {
+      AWS_CONFIG_FILE: join(configDir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(configDir, 'credentials'),
+      AWS_ENDPOINT_URL: url,
+      AWS_PROFILE: 'default',
+    },
+    stop: () =>
+      new Promise((resolveStop) => {
+        if (child.exitCode !== null) return resolveStop();
+        child.once('exit', () => resolveStop());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 function onPath(command) {

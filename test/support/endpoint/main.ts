@@ -2,7 +2,9 @@
  * Command line of the local endpoint, run by scripts/endpoint.mjs (`npm run -s endpoint -- --port N`).
  * Prints exactly `listening on http://127.0.0.1:N` when ready, and nothing on stdout before that.
  */
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { awsConfigFiles } from './accounts';
 import { type EndpointOptions, startEndpoint } from './server';
 
 const USAGE = `usage: npm run -s endpoint -- [--port N] [--host H] [--data DIR] [--rate R] [--burst B] [--seed S] [--scale K] [--verbose]
@@ -12,10 +14,14 @@ const USAGE = `usage: npm run -s endpoint -- [--port N] [--host H] [--data DIR] 
   --burst B    LookupEvents burst (default: the rate)
   --seed S     seed of the deterministic data (default cloudtrail-lens)
   --scale K    K copies of every event set, for volume (default 1)
+  --aws-config DIR  once listening, write DIR/config and DIR/credentials with a profile per
+               seeded account, pointing at this endpoint (the demo's own files, never ~/.aws)
   --verbose    one line per request on stderr`;
 
-export function parseArgs(argv: readonly string[]): EndpointOptions & { verbose: boolean; help: boolean } {
-  const options: EndpointOptions & { verbose: boolean; help: boolean } = { verbose: false, help: false };
+type CliOptions = EndpointOptions & { verbose: boolean; help: boolean; awsConfigDir?: string };
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { verbose: false, help: false };
   const number = (flag: string, value: string | undefined): number => {
     const parsed = Number(value);
     if (value === undefined || !Number.isFinite(parsed)) throw new Error(`${flag} needs a number`);
@@ -56,6 +62,12 @@ export function parseArgs(argv: readonly string[]): EndpointOptions & { verbose:
       case '--scale':
         options.scale = number(flag, value());
         break;
+      case '--aws-config': {
+        const dir = value();
+        if (!dir) throw new Error('--aws-config needs a folder');
+        options.awsConfigDir = resolve(dir);
+        break;
+      }
       case '--verbose':
         options.verbose = true;
         break;
@@ -82,7 +94,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     console.error(USAGE);
     return;
   }
-  const { verbose, help: _help, ...endpointOptions } = options;
+  const { verbose, help: _help, awsConfigDir, ...endpointOptions } = options;
   const endpoint = await startEndpoint({
     ...endpointOptions,
     ...(verbose && {
@@ -92,6 +104,12 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         ),
     }),
   });
+  if (awsConfigDir) {
+    const files = awsConfigFiles({ endpointUrl: endpoint.url });
+    mkdirSync(awsConfigDir, { recursive: true });
+    writeFileSync(join(awsConfigDir, 'config'), files.config);
+    writeFileSync(join(awsConfigDir, 'credentials'), files.credentials, { mode: 0o600 });
+  }
   process.stdout.write(`listening on ${endpoint.url}\n`);
   const stop = (): void => {
     endpoint.close().then(
