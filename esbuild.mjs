@@ -68,11 +68,20 @@ export const bundles = [
   },
 ].filter((options) => Object.values(options.entryPoints).every((entry) => existsSync(entry)));
 
+export const WASM = [
+  'node_modules/web-tree-sitter/web-tree-sitter.wasm',
+  'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
+  'node_modules/tree-sitter-typescript/tree-sitter-typescript.wasm',
+];
+
 function copyAssets() {
   mkdirSync('dist/webview', { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) {
     cpSync(join('node_modules/@vscode/codicons/dist', file), join('dist/webview', file));
   }
+  // Tree-sitter runtime and grammars for the IaC readers (HCL and TypeScript), loaded on first use.
+  mkdirSync('dist/wasm', { recursive: true });
+  for (const file of WASM) cpSync(file, join('dist/wasm', file.split('/').pop()));
 }
 
 /** TypeScript sources below dir (declaration files excluded). */

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
-import { bundles } from '../esbuild.mjs';
+import { bundles, WASM } from '../esbuild.mjs';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const check = process.argv.includes('--check');
@@ -72,6 +72,13 @@ async function bundledPackages() {
       const license = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'see package');
       packages.set(name, { name, version: pkg.version, license });
     }
+  }
+  // WebAssembly grammars copied into dist/wasm (not in the JS metafile).
+  for (const file of WASM) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)[1];
+    if (packages.has(name)) continue;
+    const pkg = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+    packages.set(name, { name, version: pkg.version, license: `${typeof pkg.license === 'string' ? pkg.license : 'see package'} (WebAssembly build)` });
   }
   // Assets copied next to the webview bundle.
   const codicons = JSON.parse(readFileSync(join(root, 'node_modules/@vscode/codicons/package.json'), 'utf8'));

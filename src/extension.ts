@@ -4,12 +4,17 @@ import { createLogger } from './shared/log';
 import * as status from './features/status';
 import * as trails from './features/trails';
 import * as search from './features/search';
+import * as iac from './features/iac';
 
 const loadedAt = performance.now();
 
-/** What activate() returns: timings for the activation benchmark, nothing else. */
+/**
+ * What activate() returns: timings for the activation benchmark and, only when the extension runs
+ * in test mode (ExtensionMode.Test: an extensionTestsPath is set), the e2e suite's hooks.
+ */
 export interface CloudTrailLensApi {
   readonly timings: { readonly moduleLoadedAt: number; readonly activateMs: number };
+  readonly testing?: { readonly trails?: trails.TrailsTestHooks };
 }
 
 /**
@@ -23,11 +28,12 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const aws = status.createAwsServices(context, log);
   const active = status.register(context, { log, aws });
   const services = { log, aws, active };
-  trails.register(context, services);
+  const trailsHooks = trails.register(context, services);
   search.register(context, services);
+  iac.register(context, services);
   const activateMs = performance.now() - started;
   log.info(`activated in ${activateMs.toFixed(1)} ms`);
-  return { timings: { moduleLoadedAt: loadedAt, activateMs } };
+  return { timings: { moduleLoadedAt: loadedAt, activateMs }, ...(trailsHooks ? { testing: { trails: trailsHooks } } : {}) };
 }
 
 export function deactivate(): void {
