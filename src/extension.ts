@@ -8,13 +8,9 @@ import * as iac from './features/iac';
 
 const loadedAt = performance.now();
 
-/**
- * What activate() returns: timings for the activation benchmark and, only when the extension runs
- * in test mode (ExtensionMode.Test: an extensionTestsPath is set), the e2e suite's hooks.
- */
+/** What activate() returns: timings for the activation benchmark, nothing else. */
 export interface CloudTrailLensApi {
   readonly timings: { readonly moduleLoadedAt: number; readonly activateMs: number };
-  readonly testing?: { readonly trails?: trails.TrailsTestHooks };
 }
 
 /**
@@ -28,12 +24,12 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const aws = status.createAwsServices(context, log);
   const active = status.register(context, { log, aws });
   const services = { log, aws, active };
-  const trailsHooks = trails.register(context, services);
+  trails.register(context, services);
   search.register(context, services);
   iac.register(context, services);
   const activateMs = performance.now() - started;
   log.info(`activated in ${activateMs.toFixed(1)} ms`);
-  return { timings: { moduleLoadedAt: loadedAt, activateMs }, ...(trailsHooks ? { testing: { trails: trailsHooks } } : {}) };
+  return { timings: { moduleLoadedAt: loadedAt, activateMs } };
 }
 
 export function deactivate(): void {
