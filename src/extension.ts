@@ -5,6 +5,7 @@ import * as status from './features/status';
 import * as trails from './features/trails';
 import * as search from './features/search';
 import * as iac from './features/iac';
+import * as lookup from './features/lookup';
 
 const loadedAt = performance.now();
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   trails.register(context, services);
   search.register(context, services);
   iac.register(context, services);
+  lookup.register(context, services);
   const activateMs = performance.now() - started;
   log.info(`activated in ${activateMs.toFixed(1)} ms`);
   return { timings: { moduleLoadedAt: loadedAt, activateMs } };

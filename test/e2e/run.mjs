@@ -14,11 +14,17 @@
 //   CHROME_PATH          the Chromium to drive (default: `chromium` on PATH, Debian's package)
 // Every other variable of this process reaches the extension host too.
 //
+// The suite talks to the local CloudTrail endpoint (test/support/endpoint), started here on a free
+// port with its example accounts: the extension host gets AWS_CONFIG_FILE and
+// AWS_SHARED_CREDENTIALS_FILE (written with awsConfigFiles(): default, ctl-default, ctl-second,
+// ctl-denied, ctl-expired) and AWS_ENDPOINT_URL pointing at it.
+//
 // Results: test-results/screenshots/<name>.png (shots the suite asks for, failure.png on failure),
 // test-results/e2e-timings.json (activation numbers for bench/activation.mjs).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -146,6 +152,32 @@ async function waitForSelectorInAnyFrame(page, selector, timeoutMs) {
     await sleep(100);
   }
   throw new Error(`"${selector}" did not appear within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts the local CloudTrail endpoint (built into out/) on a free port and writes AWS config files
+ * with its example profiles. Returns the environment for the extension host and a stop function.
+ */
+async function startLocalEndpoint() {
+  const { startEndpoint, awsConfigFiles } = require(join(ROOT, 'out', 'test', 'support', 'endpoint', 'index.js'));
+  const endpoint = await startEndpoint({ port: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'ctl-e2e-aws-'));
+  const files = awsConfigFiles();
+  writeFileSync(join(dir, 'config'), files.config);
+  writeFileSync(join(dir, 'credentials'), files.credentials);
+  return {
+    url: endpoint.url,
+    env: {
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_ENDPOINT_URL: endpoint.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    stop: async () => {
+      await endpoint.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Missing Chromium: fail under CI with what to install, skip locally saying why. */
@@ -402,14 +434,21 @@ function parseArgs(argv) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   ensureBuilt({ force: args.build });
+  const endpoint = await startLocalEndpoint();
+  say(`local CloudTrail endpoint ${endpoint.url}`);
   const common = {
     statsFile: process.env.CTL_STATS_FILE ?? join(RESULTS, 'e2e.stats.json'),
     timeoutMs: args.timeoutS * 1000,
     verbose: args.verbose,
-    env: args.grep ? { CTL_E2E_GREP: args.grep } : {},
+    env: { ...endpoint.env, ...(args.grep ? { CTL_E2E_GREP: args.grep } : {}) },
   };
   say(`host: ${args.electron ? 'desktop VS Code (@vscode/test-electron)' : 'code-server in headless Chromium'}`);
-  const result = args.electron ? await runInElectron(common) : await runInCodeServer(common);
+  let result;
+  try {
+    result = args.electron ? await runInElectron(common) : await runInCodeServer(common);
+  } finally {
+    await endpoint.stop();
+  }
   const seconds = ((result.durationMs ?? 0) / 1000).toFixed(1);
   if (result.skipped) say('skipped (see above)');
   else if (result.stats) say(`${result.ok ? 'passed' : 'FAILED'} in ${seconds} s: ${result.stats.passes} passed, ${result.stats.failures} failed, ${result.stats.pending} skipped`);

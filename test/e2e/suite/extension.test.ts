@@ -115,14 +115,15 @@ describe('CloudTrail Lens in VS Code', function () {
     assert.equal(tab.isActive, true, 'the search tab is the active one');
   });
 
-  it('shows the CloudTrail Lens view with its welcome content', async function () {
+  it('shows the CloudTrail Lens view with its welcome content or its profiles', async function () {
     await vscode.commands.executeCommand(CONTAINER_COMMAND);
     await vscode.commands.executeCommand('notifications.clearAll');
     const shot = await requestScreenshot('workbench', {
       waitFor: [
-        // The activity bar entry is selected and the Trails view shows its welcome text.
+        // The activity bar entry is selected and the Trails view shows its welcome text (no
+        // profiles) or the profiles (the harness passes the local endpoint's AWS config files).
         '.activitybar .action-item.checked [aria-label^="CloudTrail Lens"]',
-        '[id="workbench.view.extension.cloudtrailLens"] .welcome-view-content',
+        '[id="workbench.view.extension.cloudtrailLens"] .welcome-view-content, [id="workbench.view.extension.cloudtrailLens"] .monaco-list-row',
         // The search panel's webview frame is in the editor area.
         '.part.editor iframe.webview, .webview.ready',
       ],
