@@ -218,7 +218,7 @@ function fuzz() {
   const cases = process.env.IAC_FUZZ_CASES ?? '10000';
   console.log(`\n### Fuzzing (${cases} cases per reader)\n`);
   const s = performance.now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'), out('test/unit/iac-fuzz.test.js')], { env: { ...process.env, IAC_FUZZ_CASES: cases }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'), out('test/unit/iac-fuzz.test.js')], { env: { ...process.env, IAC_FUZZ_CASES: cases, IAC_FUZZ_MAX_MS: process.env.IAC_FUZZ_MAX_MS ?? '1000' }, encoding: 'utf8' });
   const lines = r.stdout.split('\n').filter((l) => /✔|passing|failing|\d\)/.test(l));
   console.log('```\n' + lines.join('\n') + `\n\`\`\`\n${((performance.now() - s) / 1000).toFixed(0)} s, exit ${r.status}`);
   return { cases: Number(cases), status: r.status };

@@ -1,7 +1,7 @@
 /**
  * Fuzzing the readers: seeded mutations of real templates (deleted, duplicated, swapped and
  * truncated slices, inserted syntax characters and tokens, deep nesting). No exception may
- * escape a reader, the checks or the fixes, and no input may take a second.
+ * escape a reader, the checks or the fixes, and no input may hang (the benchmark holds each to 1 s).
  *
  * Cases per reader: IAC_FUZZ_CASES (default 1,000 in the unit tier; `IAC_FUZZ_CASES=10000
  * npx mocha out/test/unit/iac-fuzz.test.js` or `node bench/iac.mjs --fuzz` runs 10,000 each).
@@ -18,7 +18,9 @@ import { nodeTreeSitterHost } from '../../src/features/iac/node/wasm';
 import { iacFile, mutate, rng } from './iac-support';
 
 const CASES = Number(process.env.IAC_FUZZ_CASES ?? 1000);
-const MAX_MS = 1000;
+// The 1 s goal is checked by the benchmark (`node bench/iac.mjs --fuzz` sets IAC_FUZZ_MAX_MS=1000);
+// in the test tiers, where other work shares the machine, the limit only catches hangs.
+const MAX_MS = Number(process.env.IAC_FUZZ_MAX_MS ?? 5000);
 
 /** Runs the checks and the fixes on what was read, applying the fix edits to the text. */
 function exercise(result: ReadResult, text: string): void {
