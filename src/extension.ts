@@ -9,9 +9,13 @@ import * as lookup from './features/lookup';
 
 const loadedAt = performance.now();
 
-/** What activate() returns: timings for the activation benchmark, nothing else. */
+/**
+ * What activate() returns: timings for the activation benchmark and, only when the extension runs
+ * in test mode (ExtensionMode.Test: an extensionTestsPath is set), the e2e suite's hooks.
+ */
 export interface CloudTrailLensApi {
   readonly timings: { readonly moduleLoadedAt: number; readonly activateMs: number };
+  readonly testing?: { readonly trails?: trails.TrailsTestHooks };
 }
 
 /**
@@ -25,13 +29,13 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const aws = status.createAwsServices(context, log);
   const active = status.register(context, { log, aws });
   const services = { log, aws, active };
-  trails.register(context, services);
+  const trailsHooks = trails.register(context, services);
   search.register(context, services);
   iac.register(context, services);
   lookup.register(context, services);
   const activateMs = performance.now() - started;
   log.info(`activated in ${activateMs.toFixed(1)} ms`);
-  return { timings: { moduleLoadedAt: loadedAt, activateMs } };
+  return { timings: { moduleLoadedAt: loadedAt, activateMs }, ...(trailsHooks ? { testing: { trails: trailsHooks } } : {}) };
 }
 
 export function deactivate(): void {

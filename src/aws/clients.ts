@@ -15,10 +15,16 @@ import type { AwsLog } from './types';
 
 export type RetryMode = 'normal' | 'paced';
 
+/** Services the layer makes clients for (the lower-case SDK service ids, as in AWS_ENDPOINT_URL_<ID>). */
+export type ServiceId = 'cloudtrail' | 'sts' | 'ec2' | 's3' | 'athena';
+
+/** What every client of the factory is created with (region, endpoint, shared credentials, retry, timeouts). */
+export type BaseClientConfig = ClientConfig;
+
 export interface ClientFactoryOptions {
   readonly credentials: CredentialCache;
   /** The endpoint for a service call, or undefined for AWS's default. */
-  readonly endpointFor: (service: 'cloudtrail' | 'sts', profile: string, region: string) => Promise<string | undefined>;
+  readonly endpointFor: (service: ServiceId, profile: string, region: string) => Promise<string | undefined>;
   /** Extra certificate authorities (PEM) for a profile: AWS_CA_BUNDLE / ca_bundle. */
   readonly caBundleFor?: (profile: string) => Promise<{ path: string; pem: string } | undefined>;
   readonly log: AwsLog;
@@ -32,7 +38,7 @@ export interface ClientFactoryOptions {
   readonly userAgent?: string;
 }
 
-interface Destroyable {
+export interface Destroyable {
   destroy(): void;
 }
 
@@ -52,6 +58,15 @@ export class ClientFactory {
     return (await this.get('sts', 'normal', profile, region, (config) => new STSClient(config))) as STSClient;
   }
 
+  /**
+   * A client of another service (EC2, S3…) from the same cache: same credentials, endpoint
+   * resolution, CA bundle, retry and timeouts. `create` may add service options (S3's
+   * forcePathStyle). The client is destroyed with the others on clear().
+   */
+  async client<T extends Destroyable>(service: Exclude<ServiceId, 'cloudtrail' | 'sts'>, profile: string, region: string, create: (config: BaseClientConfig) => T): Promise<T> {
+    return (await this.get(service, 'normal', profile, region, create)) as T;
+  }
+
   /** How many clients are alive (for tests and the log). */
   get size(): number {
     return this.clients.size;
@@ -66,7 +81,7 @@ export class ClientFactory {
     if (old.size > 0) this.options.log.debug(`aws: closed ${old.size} client(s)`);
   }
 
-  private async get(service: 'cloudtrail' | 'sts', mode: RetryMode, profile: string, region: string, create: (config: ClientConfig) => Destroyable): Promise<Destroyable> {
+  private async get(service: ServiceId, mode: RetryMode, profile: string, region: string, create: (config: ClientConfig) => Destroyable): Promise<Destroyable> {
     for (;;) {
       const generation = this.generation;
       // The endpoint is part of the key (profile files are cached, so resolving it is cheap).

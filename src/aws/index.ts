@@ -14,13 +14,17 @@
 import { Emitter, type Disposable, type Event } from '../core/aws/emitter';
 import { cancelledError } from '../core/aws/errors';
 import type { AwsProfile } from '../core/aws/profiles';
+import type { ProfileScan } from '../core/posture/report';
+import type { Remediation } from '../core/posture/remediation';
 import type { AwsLayer, AwsLayerOptions } from './layer';
+import type { PostureScanOptions } from './posture';
 import { ProfileStore } from './profiles';
 import { silentLog, type AwsTarget, type CallOptions, type LookupEventsInput, type LookupOptions, type LookupPage } from './types';
 
 export { AwsError, isAwsError, type AwsErrorKind, type AwsErrorInfo } from '../core/aws/errors';
 export type { AwsProfile, ProfileKind, ProfileSet } from '../core/aws/profiles';
 export type { AwsLayer, AwsLayerOptions } from './layer';
+export type { PostureScanOptions } from './posture';
 export { ProfileStore } from './profiles';
 export * from './types';
 
@@ -99,6 +103,25 @@ export class AwsServices implements Disposable {
   knownAccountId(profile: AwsProfile | string): string | undefined {
     const name = typeof profile === 'string' ? profile : profile.name;
     return this.instance?.cachedAccountId(name) ?? (typeof profile === 'string' ? undefined : profile.accountHint);
+  }
+
+  /**
+   * Reads a profile's trails and everything the best-practice rules look at (./posture.ts; loads
+   * the EC2 and S3 clients on first use). Resolves with `error` set when the profile cannot be
+   * read; rejects only when cancelled.
+   */
+  async scanPosture(profile: string, options: PostureScanOptions = {}): Promise<ProfileScan> {
+    const [layer, posture] = await Promise.all([this.layer(), import('./posture.js')]);
+    return posture.scanProfile(layer, profile, options);
+  }
+
+  /**
+   * Makes a remediation's change (UpdateTrail / StartLogging in the trail's home region). A
+   * write: callers ask the user first. Rejects with an AwsError.
+   */
+  async applyRemediation(profile: string, remediation: Remediation, options: CallOptions = {}): Promise<void> {
+    const [layer, posture] = await Promise.all([this.layer(), import('./posture.js')]);
+    await posture.applyRemediation(layer, profile, remediation, options);
   }
 
   /** Forgets cached credentials and account ids (after `aws sso login`, say). */

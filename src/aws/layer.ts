@@ -14,6 +14,8 @@ import {
   ListTagsCommand,
   ListTrailsCommand,
   LookupEventsCommand,
+  StartLoggingCommand,
+  UpdateTrailCommand,
   type CloudTrailClient,
   type DescribeTrailsRequest,
   type GetEventSelectorsResponse,
@@ -23,6 +25,8 @@ import {
   type ResourceTag,
   type Trail,
   type TrailInfo,
+  type UpdateTrailRequest,
+  type UpdateTrailResponse,
 } from '@aws-sdk/client-cloudtrail';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Emitter, type Disposable, type Event } from '../core/aws/emitter';
@@ -32,7 +36,7 @@ import { PacedRequestError, pacedRequest, pages, type Page } from '../core/aws/p
 import { Pacer, type PacerClock } from '../core/aws/pacer';
 import { caBundlePath, type AwsEnvironment } from '../core/aws/profiles';
 import { redact } from '../core/redact';
-import { ClientFactory } from './clients';
+import { ClientFactory, type BaseClientConfig, type Destroyable, type ServiceId } from './clients';
 import { CredentialCache } from './credentials';
 import { ProfileStore } from './profiles';
 import { silentLog, type AwsLog, type AwsTarget, type CallOptions, type LookupEventsInput, type LookupOptions, type LookupPage } from './types';
@@ -63,7 +67,8 @@ export interface AwsLayerOptions {
 
 export const USER_AGENT = 'cloudtrail-lens/0.1.0';
 
-type Operation = `${'cloudtrail' | 'sts'}:${string}`;
+/** The IAM action of a call (`cloudtrail:DescribeTrails`, `s3:GetBucketLogging`): error messages name it. */
+export type Operation = `${ServiceId}:${string}`;
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -180,7 +185,7 @@ export class AwsLayer implements Disposable {
   }
 
   /** Where calls for `service` of this target go (undefined: AWS's default endpoint). */
-  async endpoint(service: 'cloudtrail' | 'sts', target: AwsTarget): Promise<ResolvedEndpoint | undefined> {
+  async endpoint(service: ServiceId, target: AwsTarget): Promise<ResolvedEndpoint | undefined> {
     const profile = await this.profiles.get(target.profile);
     const { endpoint, ignored } = resolveEndpoint(service, { setting: this.endpointUrl, env: this.profiles.env, profile });
     for (const item of ignored) this.log.warn(`ignoring endpoint ${JSON.stringify(item.value)} from ${item.source}: ${item.reason}`);
@@ -348,6 +353,40 @@ export class AwsLayer implements Disposable {
     return out;
   }
 
+  /**
+   * UpdateTrail — a write. Callers must have the user's confirmation first; send it to the
+   * trail's home region (elsewhere CloudTrail answers InvalidHomeRegionException).
+   */
+  updateTrail(target: AwsTarget, input: UpdateTrailRequest, options: CallOptions = {}): Promise<UpdateTrailResponse> {
+    return this.cloudTrailCall(target, 'cloudtrail:UpdateTrail', (client) => client.send(new UpdateTrailCommand(input), { abortSignal: options.signal }), options.signal);
+  }
+
+  /** StartLogging — a write, in the trail's home region, after the user's confirmation. */
+  async startLogging(target: AwsTarget, name: string, options: CallOptions = {}): Promise<void> {
+    await this.cloudTrailCall(target, 'cloudtrail:StartLogging', (client) => client.send(new StartLoggingCommand({ Name: name }), { abortSignal: options.signal }), options.signal);
+  }
+
+  /**
+   * A client of another service (EC2, S3) for a profile and region, from the layer's cache: same
+   * credentials, endpoint precedence (AWS_ENDPOINT_URL_S3 …), CA bundle, retry and timeouts.
+   * Only src/aws calls it (it is where the SDK clients are imported).
+   */
+  async serviceClient<T extends Destroyable>(service: Exclude<ServiceId, 'cloudtrail' | 'sts'>, target: AwsTarget, create: (config: BaseClientConfig) => T): Promise<T> {
+    try {
+      return await this.clients.client(service, target.profile, target.region, create);
+    } catch (error) {
+      throw toAwsError(error, await this.errorContext(target, `${service}:client`));
+    }
+  }
+
+  /**
+   * Runs one request with the layer's error handling: rejects with an AwsError (kind, next step,
+   * the missing IAM action named after `operation`); a refused credential is forgotten.
+   */
+  send<T>(target: AwsTarget, operation: Operation, run: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+    return this.call(target, operation, run, options.signal);
+  }
+
   /** Closes every client and stops waiting requests. */
   dispose(): void {
     if (this.disposed) return;
@@ -393,7 +432,7 @@ export class AwsLayer implements Disposable {
 
   private async errorContext(target: AwsTarget, operation: Operation): Promise<Omit<ErrorFacts, 'name' | 'code' | 'message' | 'httpStatus'>> {
     const profile = await this.profiles.get(target.profile).catch(() => undefined);
-    const endpoint = await this.endpoint(operation.startsWith('sts:') ? 'sts' : 'cloudtrail', target).catch(() => undefined);
+    const endpoint = await this.endpoint(operation.slice(0, operation.indexOf(':')) as ServiceId, target).catch(() => undefined);
     return { operation, profile: target.profile, profileKind: profile?.kind, region: target.region, endpoint: endpoint?.url };
   }
 

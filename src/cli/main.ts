@@ -28,6 +28,7 @@ export interface Command {
 /** Command name → lazy loader. */
 export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   scan: async () => (await import('./scan.js')).scanCommand,
+  posture: async () => (await import('./posture.js')).postureCommand,
 };
 
 export const EXIT_OK = 0;

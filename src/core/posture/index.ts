@@ -6,3 +6,5 @@ export * from './rules';
 export * from './account';
 export * from './remediation';
 export * from './definition';
+export * from './explain';
+export * from './report';

@@ -166,7 +166,7 @@ export interface RequestLogEntry {
   seq: number;
   /** Epoch milliseconds when the request arrived. */
   at: number;
-  service: 'cloudtrail' | 'sts' | 'unknown';
+  service: 'cloudtrail' | 'sts' | 'ec2' | 's3' | 'athena' | 'unknown';
   operation: string;
   accessKeyId?: string;
   accountId?: string;

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type EndpointAccessKey, unknownKeyIdentity } from './accounts';
+import { AthenaService } from './athena';
 import { type AuthResult, parseAuthorization } from './auth';
+import { BucketStore } from './buckets';
 import { type Dataset, buildDataset, eventsOf } from './dataset';
 import { loadDataDir } from './datadir';
 import { ApiError, errors, trailArn } from './errors';
@@ -17,6 +19,7 @@ import { findFixturesDir } from './files';
 import { parseLookupInput, runLookup } from './lookup';
 import { type RateLimit, TokenBucketLimiter, defaultBurst } from './ratelimit';
 import { DEFAULT_SEED, seedDataset } from './seed';
+import { handleService, scopeService } from './services';
 import { callerIdentityXml, parseQueryBody, stsErrorXml } from './sts';
 import { NextTokenCodec } from './token';
 import { type CallContext, type Json, type JsonObject, TrailStore } from './trails';
@@ -72,6 +75,8 @@ export interface EndpointOptions {
 export interface EndpointState {
   readonly dataset: Dataset;
   readonly trails: TrailStore;
+  /** The S3 buckets the trails deliver to (buckets.ts): what the S3 calls answer. */
+  readonly buckets: BucketStore;
   readonly log: RequestLog;
   readonly counters: RequestCounters;
   /** LookupEvents as the API would page it: every event of an account/region, newest first. */
@@ -107,6 +112,7 @@ interface Reply {
   contentType: string;
   body: string;
   errorCode?: string;
+  headers?: Record<string, string>;
 }
 
 function jsonReply(body: Json): Reply {
@@ -176,6 +182,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
   const spec = options.dataDir ? loadDataDir(options.dataDir, nowSec) : seedDataset(options.fixturesDir ?? findFixturesDir(), nowSec, options.seed ?? DEFAULT_SEED);
   const dataset = buildDataset(options.seed ? { ...spec, seed: options.seed } : spec, { nowSec, scale: options.scale ?? 1 });
   const trails = new TrailStore(dataset.trails);
+  const buckets = new BucketStore(nowSec, () => trails.all());
   const log = new RequestLog(options.logLimit ?? 5000);
   const faults = new FaultController();
   const tokens = new NextTokenCodec(`next-token:${dataset.seed}`);
@@ -184,10 +191,12 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
   const otherLimiter = new TokenBucketLimiter({ rate: options.otherRate ?? 50, burst: options.otherBurst ?? Math.max(100, defaultBurst(options.otherRate ?? 50)) });
   const checkSkew = options.checkClockSkew ?? true;
   const monotonic = (): number => performance.now();
+  const athena = new AthenaService({ dataset, faults, identify, allow: (accountId, region) => otherLimiter.take(`${accountId}/${region}`, monotonic()).allowed, clock });
 
   const state: EndpointState = {
     dataset,
     trails,
+    buckets,
     log,
     get counters() {
       return log.counters;
@@ -409,9 +418,25 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     let control = false;
     try {
       const body = await readBody(req);
+      // The service the request is signed for, unless it is a CloudTrail call (a CloudTrail
+      // X-Amz-Target signed for the wrong service keeps CloudTrail's own error).
+      const extra = operationOfTarget(header(req, 'x-amz-target')) ? undefined : scopeService(header(req, 'authorization'));
       if (url.pathname.startsWith('/__')) {
         control = true;
         reply = handleControl(req, url, body);
+      } else if (extra === 'ec2' || extra === 's3') {
+        // EC2 DescribeRegions and the S3 bucket reads of a posture scan (services.ts).
+        const auth = parseAuthorization({ authorization: header(req, 'authorization'), amzDate: header(req, 'x-amz-date'), date: header(req, 'date') }, checkSkew ? Date.now() : undefined);
+        reply = await handleService(extra, { method: req.method ?? 'GET', url, header: (name) => header(req, name), body, requestId }, auth, {
+          buckets,
+          faults,
+          identify,
+          allow: (accountId, region) => otherLimiter.take(`${accountId}/${region}`, monotonic()).allowed,
+        }, entry);
+      } else if (extra === 'athena') {
+        // Athena (athena.ts): queries run on DuckDB over the seeded records.
+        const auth = parseAuthorization({ authorization: header(req, 'authorization'), amzDate: header(req, 'x-amz-date'), date: header(req, 'date') }, checkSkew ? Date.now() : undefined);
+        reply = await athena.handle({ method: req.method ?? 'GET', url, header: (name) => header(req, name), body, requestId }, auth, entry);
       } else if (req.method !== 'POST') {
         reply = jsonError(new ApiError('UnknownOperationException', `${req.method ?? 'GET'} is not supported: send POST / with an X-Amz-Target header`, 404));
       } else {
@@ -424,6 +449,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
       reply = stsError(reply.errorCode, (JSON.parse(reply.body) as { message: string }).message, reply.status, requestId);
     }
     res.writeHead(reply.status, {
+      ...reply.headers,
       'Content-Type': reply.contentType,
       'Content-Length': Buffer.byteLength(reply.body),
       'x-amzn-RequestId': requestId,
@@ -469,6 +495,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     state,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        athena.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
