@@ -28,6 +28,7 @@ export interface Command {
 /** Command name → lazy loader. */
 export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   scan: async () => (await import('./scan.js')).scanCommand,
+  events: async () => (await import('./events.js')).eventsCommand,
   posture: async () => (await import('./posture.js')).postureCommand,
 };
 

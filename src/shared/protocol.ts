@@ -1,130 +1,316 @@
 /**
  * The typed protocol between the search panel's host (extension) and its webview. Both bundles
- * import this file, so it must stay free of `vscode` and Node imports.
+ * import this file, so it stays free of `vscode` and Node imports, and imports from src/core only
+ * what the browser can carry (the query model; risk flags as a type only — not the catalogue).
  *
  * The webview is untrusted input to the host: every message it sends goes through
- * `parseWebviewMessage` before the host acts on it.
+ * `parseWebviewMessage` before the host acts on it, and it names results only by the numeric `key`
+ * the host gave them. Records travel to the webview one at a time (`getRecord` → `record`); rows
+ * carry what the table, the timeline and the detail header need. Credentials never cross.
+ *
+ * Flow: webview `ready` → host `init` (and, if a search exists, a replay of it: `plan`, `rows`…,
+ * `progress`, `streamError`s, `done`). A search: `search` → `plan`, then `rows` and `progress`
+ * batches (throttled), `streamError` per failed stream, `risk` when a denial burst re-flags rows
+ * already sent, and `done`. Every host message about a search carries its `searchId`; the webview
+ * drops messages of a search it no longer shows.
  */
+import { MAX_QUERY_LIMIT, parseEventQuery, type EventQuery, type LookupAttributeKey } from '../core/events/query';
 import type { EventRow } from '../core/events/record';
+import type { RiskFlag } from '../core/events/risk';
 
-export const LOOKUP_ATTRIBUTE_KEYS = [
-  'EventId',
-  'EventName',
-  'ReadOnly',
-  'Username',
-  'ResourceType',
-  'ResourceName',
-  'EventSource',
-  'AccessKeyId',
-] as const;
-export type LookupAttributeKey = (typeof LOOKUP_ATTRIBUTE_KEYS)[number];
+export { LOOKUP_ATTRIBUTE_KEYS, TIME_PRESETS, type EventQuery, type LookupAttributeKey, type TimePreset } from '../core/events/query';
+export type { EventRow } from '../core/events/record';
+export type { RiskFlag, RiskLevel } from '../core/events/risk';
 
-export const TIME_PRESETS = ['15m', '1h', '24h', '7d', '30d', '90d'] as const;
-export type TimePreset = (typeof TIME_PRESETS)[number];
-
-export interface SearchQuery {
+/** One search: which profiles and regions (every combination is a stream), and the question. */
+export interface SearchRequest {
   profiles: string[];
   regions: string[];
-  /** A preset, or a custom range in epoch milliseconds. */
-  time: { preset: TimePreset } | { start: number; end: number };
-  attributes: Partial<Record<LookupAttributeKey, string>>;
-  limit: number;
+  query: EventQuery;
 }
+
+/** A result row: the event's row, who found it, and its risk flags (absent when none). */
+export interface SearchRow extends EventRow {
+  /** The host's id of this result (unique within a panel); the webview names rows by it. */
+  key: number;
+  profile: string;
+  risk?: RiskFlag[];
+}
+
+export type StreamState = 'queued' | 'running' | 'paused' | 'complete' | 'failed' | 'cancelled';
+
+export interface StreamCounts {
+  /** Events LookupEvents returned. */
+  fetched: number;
+  /** Events that passed every filter. */
+  matched: number;
+  requests: number;
+  pages: number;
+  /** Throttles absorbed by the pacer (never failures). */
+  throttled: number;
+}
+
+export interface StreamInfo {
+  id: number;
+  profile: string;
+  region: string;
+  /** `profile · region`, plus the server value when the attribute fans out. */
+  label: string;
+}
+
+export interface StreamProgress extends StreamInfo, StreamCounts {
+  state: StreamState;
+  /** More pages are available (load more / keep going continue from the NextToken). */
+  more: boolean;
+  /** Time of the oldest event fetched (epoch ms). */
+  oldest?: number;
+  /**
+   * Why a paused stream stopped: `limit` enough newer matches elsewhere, `scan` the per-round scan
+   * limit, `throttled` AWS kept throttling one page, `capacity` the most matches one search keeps.
+   */
+  pausedBy?: 'limit' | 'scan' | 'throttled' | 'capacity';
+}
+
+export interface PlanInfo {
+  searchId: number;
+  request: SearchRequest;
+  /** One line: `AWS: EventName = “DeleteTrail” · Local: Failed calls only`. */
+  summary: string;
+  server: { attribute: LookupAttributeKey; values: string[]; reason: string } | null;
+  local: Array<{ label: string; reason: string }>;
+  explanation: string[];
+  warnings: string[];
+  impossible?: string;
+  /** The resolved time range (epoch ms). */
+  range: { start: number; end: number };
+  streams: StreamInfo[];
+  /** Matches wanted before the streams pause. */
+  budget: number;
+}
+
+export interface StreamFailure {
+  streamId: number;
+  profile: string;
+  region: string;
+  label: string;
+  /** AwsError kind: access-denied, sso-expired, service, … */
+  kind: string;
+  message: string;
+  next: string;
+  /** A terminal command that fixes it (the host runs it on `fix`; the webview only shows it). */
+  command?: string;
+  missingAction?: string;
+}
+
+export type DoneReason = 'complete' | 'limit' | 'paused' | 'cancelled' | 'failed' | 'capacity';
+
+export interface SearchProgress {
+  searchId: number;
+  running: boolean;
+  total: StreamCounts;
+  streams: StreamProgress[];
+  /** Nothing newer than this is missing (epoch ms); absent when every stream ended. */
+  completeBackTo?: number;
+}
+
+export interface ProfileOption {
+  name: string;
+  /** The profile's default region. */
+  region?: string;
+  /** access keys, SSO, role… */
+  kind?: string;
+}
+
+export interface RegionOption {
+  id: string;
+  name: string;
+}
+
+export const COLUMN_IDS = ['risk', 'time', 'eventName', 'user', 'eventSource', 'resources', 'sourceIp', 'region', 'errorCode', 'readOnly', 'profile', 'account', 'accessKeyId', 'userAgent'] as const;
+export type ColumnId = (typeof COLUMN_IDS)[number];
 
 /** What the panel keeps across reloads (getState/setState and the serializer). */
 export interface PanelState {
-  query?: SearchQuery;
+  /** The form as last submitted or edited. */
+  request?: SearchRequest;
+  /** Visible columns, in order. */
+  columns?: ColumnId[];
+  sort?: { column: ColumnId; descending: boolean };
 }
 
-export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'search'; query: SearchQuery }
-  | { type: 'cancel' }
-  | { type: 'openRecord'; eventId: string };
-
 export interface PanelInit {
-  profiles: string[];
-  regions: string[];
+  profiles: ProfileOption[];
+  regions: RegionOption[];
   defaultProfile?: string;
   defaultRegion?: string;
   state?: PanelState;
 }
 
+export const PIVOT_FIELDS = ['user', 'accessKeyId', 'resource', 'sourceIp', 'eventName'] as const;
+export type PivotField = (typeof PIVOT_FIELDS)[number];
+
+export type ExportFormat = 'json' | 'csv';
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'search'; request: SearchRequest }
+  | { type: 'cancel' }
+  /** Continue every paused stream for another budget of matches. */
+  | { type: 'loadMore' }
+  /** Continue until `upTo` matches in all (or every stream ends). */
+  | { type: 'keepGoing'; upTo: number }
+  | { type: 'getRecord'; key: number }
+  | { type: 'openRecord'; key: number }
+  | { type: 'copyCli'; key: number }
+  | { type: 'compare'; keys: [number, number] }
+  /** Export the matches (those inside `range` only, when the timeline narrowed them). */
+  | { type: 'export'; format: ExportFormat; range?: { start: number; end: number } }
+  /** A new search in the same scope and time for a value of this row (resources: the `index`-th). */
+  | { type: 'pivot'; key: number; field: PivotField; index?: number }
+  /** Run the fix command of this stream's failure (`aws sso login …`) in a terminal. */
+  | { type: 'fix'; streamId: number }
+  /** Retry the failed streams. */
+  | { type: 'retry' };
+
 export type HostMessage =
   | { type: 'init'; init: PanelInit }
-  | { type: 'rows'; rows: EventRow[] }
-  | { type: 'progress'; running: boolean; fetched: number; message?: string }
-  | { type: 'error'; message: string; next?: string };
+  /** Fill the form (pre-filled command, pivot); `run`: a search for it starts right away. */
+  | { type: 'query'; request: SearchRequest; run: boolean }
+  | { type: 'plan'; plan: PlanInfo }
+  | { type: 'rows'; searchId: number; rows: SearchRow[] }
+  /** Rows already sent whose flags changed (a denial burst): the full new list each. */
+  | { type: 'risk'; searchId: number; updates: Array<{ key: number; risk: RiskFlag[] }> }
+  | ({ type: 'progress' } & SearchProgress)
+  | { type: 'streamError'; searchId: number; failure: StreamFailure }
+  | { type: 'done'; searchId: number; reason: DoneReason; more: boolean; message: string }
+  /** Select this result and show it in detail (an event opened from elsewhere in the editor). */
+  | { type: 'reveal'; searchId: number; key: number }
+  /** The answer to getRecord: the record's JSON text and the AWS CLI command that fetches it. */
+  | { type: 'record'; searchId: number; key: number; json: string; cli: string }
+  | { type: 'notice'; level: 'info' | 'error'; message: string };
 
-const MAX_STRING = 2048;
-const MAX_LIST = 64;
-export const MAX_LIMIT = 100_000;
+// ---------------------------------------------------------------------------------------------
+// Validation of what the webview sends
+
+export const MAX_LIST = 64;
+const MAX_NAME = 256;
+/** Largest key the host hands out (keys are counters). */
+const MAX_KEY = 2 ** 31 - 1;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function stringList(value: unknown, what: string): string[] {
-  if (!Array.isArray(value) || value.length > MAX_LIST) throw new Error(`${what}: expected a list of at most ${MAX_LIST}`);
-  return value.map((item) => {
-    if (typeof item !== 'string' || item.length === 0 || item.length > 256) throw new Error(`${what}: expected short strings`);
-    return item;
-  });
+/** Profile names: what the AWS config files allow, without control characters. */
+function profileName(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_NAME || /[\p{Cc}\u2028\u2029]/u.test(value)) throw new Error(`${what}: expected a profile name`);
+  return value;
 }
 
-function parseTime(value: unknown): SearchQuery['time'] {
-  if (!isRecord(value)) throw new Error('time: expected an object');
-  if ('preset' in value) {
-    const preset = value.preset;
-    if (typeof preset !== 'string' || !(TIME_PRESETS as readonly string[]).includes(preset)) throw new Error('time.preset: unknown preset');
-    return { preset: preset as TimePreset };
-  }
-  const { start, end } = value;
-  if (typeof start !== 'number' || typeof end !== 'number' || !Number.isFinite(start) || !Number.isFinite(end) || start > end) {
-    throw new Error('time: expected start <= end in epoch milliseconds');
-  }
-  return { start, end };
+/** Region ids: `us-east-1`, `us-gov-west-1`, `eu-central-2`, `cn-north-1`… */
+export function isRegionId(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 32 && /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value);
 }
 
-function parseAttributes(value: unknown): SearchQuery['attributes'] {
-  if (!isRecord(value)) throw new Error('attributes: expected an object');
-  const out: SearchQuery['attributes'] = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (!(LOOKUP_ATTRIBUTE_KEYS as readonly string[]).includes(key)) throw new Error(`attributes: unknown key ${JSON.stringify(key.slice(0, 40))}`);
-    if (typeof item !== 'string' || item.length > MAX_STRING) throw new Error(`attributes.${key}: expected a string`);
-    if (item.trim() !== '') out[key as LookupAttributeKey] = item.trim();
-  }
-  return out;
+function list<T>(value: unknown, what: string, item: (value: unknown, what: string) => T): T[] {
+  if (!Array.isArray(value)) throw new Error(`${what}: expected a list`);
+  if (value.length === 0 || value.length > MAX_LIST) throw new Error(`${what}: 1 to ${MAX_LIST} values`);
+  const out = value.map((entry, index) => item(entry, `${what}[${index}]`));
+  return [...new Set(out)];
 }
 
-export function parseQuery(value: unknown): SearchQuery {
-  if (!isRecord(value)) throw new Error('query: expected an object');
-  const limit = value.limit;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new Error(`limit: expected an integer from 1 to ${MAX_LIMIT}`);
-  }
+function key(value: unknown, what = 'key'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_KEY) throw new Error(`${what}: expected a result key`);
+  return value;
+}
+
+export function parseSearchRequest(value: unknown): SearchRequest {
+  if (!isRecord(value)) throw new Error('request: expected an object');
   return {
-    profiles: stringList(value.profiles, 'profiles'),
-    regions: stringList(value.regions, 'regions'),
-    time: parseTime(value.time),
-    attributes: parseAttributes(value.attributes),
-    limit,
+    profiles: list(value.profiles, 'profiles', profileName),
+    regions: list(value.regions, 'regions', (region, what) => {
+      if (!isRegionId(region)) throw new Error(`${what}: expected a region id such as us-east-1`);
+      return region;
+    }),
+    query: parseEventQuery(value.query ?? {}),
   };
 }
 
-/** Validates a message from the webview. Throws an Error that says what was wrong. */
+function parseRange(value: unknown): { start: number; end: number } | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) throw new Error('range: expected an object');
+  const { start, end } = value;
+  if (typeof start !== 'number' || typeof end !== 'number' || !Number.isFinite(start) || !Number.isFinite(end) || start > end) throw new Error('range: expected start <= end in epoch milliseconds');
+  return { start, end };
+}
+
+/** Validates a message from the webview. Throws an Error that says what was wrong. Unknown extra fields are dropped. */
 export function parseWebviewMessage(value: unknown): WebviewMessage {
   if (!isRecord(value) || typeof value.type !== 'string') throw new Error('message: expected an object with a type');
   switch (value.type) {
     case 'ready':
     case 'cancel':
+    case 'loadMore':
+    case 'retry':
       return { type: value.type };
     case 'search':
-      return { type: 'search', query: parseQuery(value.query) };
+      return { type: 'search', request: parseSearchRequest(value.request) };
+    case 'keepGoing': {
+      const upTo = value.upTo;
+      if (typeof upTo !== 'number' || !Number.isInteger(upTo) || upTo < 1 || upTo > MAX_QUERY_LIMIT) throw new Error(`keepGoing.upTo: an integer from 1 to ${MAX_QUERY_LIMIT}`);
+      return { type: 'keepGoing', upTo };
+    }
+    case 'getRecord':
     case 'openRecord':
-      if (typeof value.eventId !== 'string' || value.eventId.length > 128) throw new Error('openRecord: expected an eventId');
-      return { type: 'openRecord', eventId: value.eventId };
+    case 'copyCli':
+      return { type: value.type, key: key(value.key) };
+    case 'compare': {
+      const keys = value.keys;
+      if (!Array.isArray(keys) || keys.length !== 2) throw new Error('compare.keys: expected two result keys');
+      const [a, b] = [key(keys[0], 'compare.keys[0]'), key(keys[1], 'compare.keys[1]')];
+      if (a === b) throw new Error('compare.keys: two different results');
+      return { type: 'compare', keys: [a, b] };
+    }
+    case 'export': {
+      if (value.format !== 'json' && value.format !== 'csv') throw new Error('export.format: "json" or "csv"');
+      const range = parseRange(value.range);
+      return range ? { type: 'export', format: value.format, range } : { type: 'export', format: value.format };
+    }
+    case 'pivot': {
+      const field = value.field;
+      if (typeof field !== 'string' || !(PIVOT_FIELDS as readonly string[]).includes(field)) throw new Error(`pivot.field: one of ${PIVOT_FIELDS.join(', ')}`);
+      const message: WebviewMessage = { type: 'pivot', key: key(value.key), field: field as PivotField };
+      if (value.index !== undefined) {
+        if (typeof value.index !== 'number' || !Number.isInteger(value.index) || value.index < 0 || value.index > 1000) throw new Error('pivot.index: a small non-negative integer');
+        message.index = value.index;
+      }
+      return message;
+    }
+    case 'fix':
+      return { type: 'fix', streamId: key(value.streamId, 'fix.streamId') };
     default:
       throw new Error(`message: unknown type ${JSON.stringify(value.type.slice(0, 40))}`);
   }
+}
+
+/**
+ * The state a webview saved is untrusted too (the serializer hands it back after a reload): keep
+ * what validates, drop the rest.
+ */
+export function parsePanelState(value: unknown): PanelState | undefined {
+  if (!isRecord(value)) return undefined;
+  const state: PanelState = {};
+  try {
+    if (value.request !== undefined) state.request = parseSearchRequest(value.request);
+  } catch {
+    // an invalid saved form is forgotten, the rest is kept
+  }
+  if (Array.isArray(value.columns)) {
+    const columns = value.columns.filter((column): column is ColumnId => typeof column === 'string' && (COLUMN_IDS as readonly string[]).includes(column));
+    if (columns.length > 0) state.columns = [...new Set(columns)];
+  }
+  if (isRecord(value.sort) && typeof value.sort.column === 'string' && (COLUMN_IDS as readonly string[]).includes(value.sort.column) && typeof value.sort.descending === 'boolean') {
+    state.sort = { column: value.sort.column as ColumnId, descending: value.sort.descending };
+  }
+  return state.request || state.columns || state.sort ? state : undefined;
 }

@@ -60,7 +60,12 @@ export async function openPanel(browser: Browser, origin: string, savedState?: u
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
+    // Failed loads are reported below with their URL.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+  });
+  page.on('response', (response) => {
+    // The browser's own favicon probe is not the panel's business.
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`HTTP ${response.status()} ${response.url()}`);
   });
   page.on('pageerror', (error) => problems.push(String(error)));
   await page.addInitScript((state: unknown) => {

@@ -1,105 +1,95 @@
-import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
-import { Commands, WebviewTypes } from '../../shared/commands';
-import type { Logger } from '../../shared/log';
-import { parseQuery, parseWebviewMessage, type HostMessage, type PanelState, type WebviewMessage } from '../../shared/protocol';
-import { searchHtml } from './html';
-
 /**
- * The search panel host. One panel at a time (the command reveals it); the panel survives a window
- * reload through the serializer, which hands back the state the webview saved with setState.
+ * The search feature: "CloudTrail: Search Events" (optionally pre-filled: `{ profile?, region?,
+ * attributes?, query?, run? }` — the Trails tree passes `{ profile, region }`), "CloudTrail: Export
+ * Search Results", and the serializer that brings the panel back after a window reload.
  */
-class SearchPanel {
-  static current: SearchPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+import * as vscode from 'vscode';
+import { Commands, WebviewTypes } from '../../shared/commands';
+import { parsePanelState } from '../../shared/protocol';
+import { parseSearchArgument, requestFromArgument, type SearchArgument } from './args';
+import { SearchPanel, type SearchServices } from './panel';
+import type { SearchSummary } from './session';
 
-  constructor(
-    private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly log: Logger,
-    private readonly restored: PanelState | undefined,
-  ) {
-    SearchPanel.current = this;
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'cloudtrail-lens.svg');
-    panel.webview.html = searchHtml({
-      cspSource: panel.webview.cspSource,
-      asset: (path) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path.split('/'))).toString(),
-      nonce: randomBytes(16).toString('base64'),
-    });
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidDispose(() => this.dispose()),
-    );
-  }
+export const EXPORT_COMMAND = 'cloudtrailLens.exportSearchResults';
+/**
+ * Shows one event in the panel: `{ profile, region, eventId }` (a lookup result, a hover). Not in the
+ * palette; other features call it when it exists (src/features/lookup).
+ */
+export const OPEN_EVENT_COMMAND = 'cloudtrailLens.openEvent';
+export type { SearchSummary } from './session';
 
-  reveal(): void {
-    this.panel.reveal();
+function openPanel(context: vscode.ExtensionContext, services: SearchServices): SearchPanel {
+  if (SearchPanel.current) {
+    SearchPanel.current.reveal();
+    return SearchPanel.current;
   }
-
-  private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private receive(raw: unknown): void {
-    let message: WebviewMessage;
-    try {
-      message = parseWebviewMessage(raw);
-    } catch (error) {
-      // The webview is untrusted input: a malformed message is logged and dropped.
-      this.log.warn(`search panel: ignored a malformed message (${error instanceof Error ? error.message : String(error)})`);
-      return;
-    }
-    switch (message.type) {
-      case 'ready':
-        this.post({ type: 'init', init: { profiles: [], regions: [], state: this.restored } });
-        break;
-      case 'search':
-        this.log.info(`search requested: ${message.query.profiles.length} profile(s), ${message.query.regions.length} region(s)`);
-        this.post({ type: 'error', message: 'No AWS profile is configured.', next: 'Create one with `aws configure` or `aws configure sso`.' });
-        break;
-      case 'cancel':
-      case 'openRecord':
-        break;
-    }
-  }
-
-  dispose(): void {
-    if (SearchPanel.current === this) SearchPanel.current = undefined;
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
-  }
+  const panel = vscode.window.createWebviewPanel(WebviewTypes.search, 'CloudTrail: Search Events', vscode.ViewColumn.Active, { enableScripts: true });
+  return new SearchPanel(panel, context.extensionUri, services, undefined);
 }
 
-/** The state a webview saved is untrusted too: keep only a query that validates. */
-function restoredState(value: unknown): PanelState | undefined {
-  if (value === null || typeof value !== 'object' || !('query' in value)) return undefined;
+async function searchCommand(context: vscode.ExtensionContext, services: SearchServices, raw: unknown): Promise<SearchSummary | undefined> {
+  let argument: SearchArgument | undefined;
   try {
-    return { query: parseQuery(value.query) };
-  } catch {
+    argument = parseSearchArgument(raw);
+  } catch (error) {
+    services.log.warn(`search: ignored the command's argument (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const panel = openPanel(context, services);
+  if (!argument) return undefined;
+  const target = services.active.current ?? (await services.active.ready);
+  try {
+    const request = requestFromArgument(argument, { profile: target.profile, region: target.region, query: { time: { preset: '24h' } } });
+    return await panel.prefill(request, argument.run);
+  } catch (error) {
+    services.log.warn(`search: ignored the command's argument (${error instanceof Error ? error.message : String(error)})`);
     return undefined;
   }
 }
 
-export function register(context: vscode.ExtensionContext, services: { log: Logger }): void {
-  const { extensionUri } = context;
+/** Reveals the event in the current results, or searches for it by id (all 90 days) and then reveals it. */
+async function openEventCommand(context: vscode.ExtensionContext, services: SearchServices, raw: unknown): Promise<void> {
+  const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const eventId = typeof value.eventId === 'string' && value.eventId.length > 0 && value.eventId.length <= 256 ? value.eventId : undefined;
+  if (!eventId) return;
+  let argument: SearchArgument | undefined;
+  try {
+    argument = parseSearchArgument({ profile: value.profile, region: value.region, attributes: { EventId: [eventId] }, query: { time: { preset: '90d' } }, run: true });
+  } catch (error) {
+    services.log.warn(`search: openEvent: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  const panel = openPanel(context, services);
+  if (panel.session.reveal(eventId) || !argument) return;
+  const target = services.active.current ?? (await services.active.ready);
+  await panel.prefill(requestFromArgument(argument, { profile: target.profile, region: target.region, query: {} }), true);
+  panel.session.reveal(eventId);
+}
+
+async function exportCommand(): Promise<void> {
+  const session = SearchPanel.current?.session;
+  if (!session || session.results.length === 0) {
+    void vscode.window.showInformationMessage('No search results to export. Run "CloudTrail: Search Events" first.');
+    return;
+  }
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: 'JSON', description: '{ "events": [ …records… ], "stats": … } — the CLI’s format', format: 'json' as const },
+      { label: 'CSV', description: 'one row per event, risk columns included; safe to open in a spreadsheet', format: 'csv' as const },
+    ],
+    { title: `Export ${session.results.length.toLocaleString('en-US')} CloudTrail events` },
+  );
+  if (choice) await session.export(choice.format);
+}
+
+export function register(context: vscode.ExtensionContext, services: SearchServices): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.searchEvents, () => {
-      if (SearchPanel.current) {
-        SearchPanel.current.reveal();
-        return;
-      }
-      const panel = vscode.window.createWebviewPanel(WebviewTypes.search, 'CloudTrail: Search Events', vscode.ViewColumn.Active, {
-        enableScripts: true,
-      });
-      new SearchPanel(panel, extensionUri, services.log, undefined);
-    }),
+    vscode.commands.registerCommand(Commands.searchEvents, (argument?: unknown) => searchCommand(context, services, argument)),
+    vscode.commands.registerCommand(EXPORT_COMMAND, exportCommand),
+    vscode.commands.registerCommand(OPEN_EVENT_COMMAND, (argument?: unknown) => openEventCommand(context, services, argument)),
     vscode.window.registerWebviewPanelSerializer(WebviewTypes.search, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        new SearchPanel(panel, extensionUri, services.log, restoredState(state));
+        SearchPanel.current?.dispose();
+        new SearchPanel(panel, context.extensionUri, services, parsePanelState(state));
         return Promise.resolve();
       },
     }),

@@ -1,0 +1,62 @@
+/**
+ * The argument of "CloudTrail: Search Events" when another part of the editor opens the panel
+ * pre-filled: the Trails tree (`{ profile, region }` of a trail or profile node), a command link,
+ * another extension. Lenient about shape (a tree node object may carry other fields, which are
+ * ignored) and strict about values (everything goes through the protocol's validation).
+ *
+ *   { profile?: string, region?: string, profiles?: string[], regions?: string[],
+ *     attributes?: { EventName?: string | string[], … }, query?: EventQuery, run?: boolean }
+ */
+import { parseEventQuery, type EventQuery } from '../../core/events/query';
+import { isRegionId, parseSearchRequest, type SearchRequest } from '../../shared/protocol';
+
+export interface SearchArgument {
+  profiles?: string[];
+  regions?: string[];
+  query?: EventQuery;
+  /** Start the search right away (otherwise the form is only filled). */
+  run: boolean;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function names(single: unknown, many: unknown): string[] | undefined {
+  const out: string[] = [];
+  if (typeof single === 'string' && single.trim() !== '') out.push(single.trim());
+  if (Array.isArray(many)) for (const item of many) if (typeof item === 'string' && item.trim() !== '') out.push(item.trim());
+  return out.length > 0 ? [...new Set(out)] : undefined;
+}
+
+/**
+ * Reads the command's argument. Returns undefined when there is none worth using; throws (with a
+ * message for the log) when it names something invalid.
+ */
+export function parseSearchArgument(value: unknown): SearchArgument | undefined {
+  if (!isObject(value)) return undefined;
+  const profiles = names(value.profile, value.profiles);
+  const regions = names(value.region, value.regions);
+  for (const region of regions ?? []) if (!isRegionId(region)) throw new Error(`region: "${String(region).slice(0, 40)}" is not a region id`);
+  let query: EventQuery | undefined;
+  if (value.query !== undefined || value.attributes !== undefined) {
+    const base = isObject(value.query) ? value.query : {};
+    query = parseEventQuery(value.attributes !== undefined ? { ...base, attributes: value.attributes } : base);
+  }
+  if (!profiles && !regions && !query) return undefined;
+  const argument: SearchArgument = { run: value.run === true };
+  if (profiles) argument.profiles = profiles;
+  if (regions) argument.regions = regions;
+  if (query) argument.query = query;
+  return argument;
+}
+
+/** The request a pre-filled panel shows: the argument completed with the active profile and region, validated. */
+export function requestFromArgument(argument: SearchArgument, defaults: { profile: string; region: string; query: EventQuery }): SearchRequest {
+  return parseSearchRequest({
+    profiles: argument.profiles ?? [defaults.profile],
+    regions: argument.regions ?? [defaults.region],
+    // A query without a time range gets the default one (not all 90 days).
+    query: argument.query ? { ...(defaults.query.time ? { time: defaults.query.time } : {}), ...argument.query } : defaults.query,
+  });
+}

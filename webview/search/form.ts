@@ -1,0 +1,286 @@
+/**
+ * The query form: profiles and regions (several of each), a time preset or a custom range, the
+ * eight LookupEvents attributes, and the filters AWS lacks (errors, source IP, user agent, read or
+ * write, free text, risk), Insights. It reads into a SearchRequest and fills from one.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { TIME_PRESETS, type EventQuery, type LookupAttributeKey, type PanelInit, type SearchRequest, type TimePreset } from '../../src/shared/protocol';
+import { h } from './dom';
+
+interface ValueElement extends HTMLElement {
+  value: string;
+}
+interface ListElement extends HTMLElement {
+  value: string[];
+}
+interface CheckElement extends HTMLElement {
+  checked: boolean;
+}
+
+const PRESET_LABELS: Record<TimePreset, string> = { '15m': 'Last 15 minutes', '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' };
+
+/** The attribute fields, in the order shown; ReadOnly is the "Read or write" select. */
+const ATTRIBUTE_FIELDS: Array<{ key: Exclude<LookupAttributeKey, 'ReadOnly'>; label: string; placeholder: string }> = [
+  { key: 'EventName', label: 'Event name', placeholder: 'DeleteTrail, StopLogging' },
+  { key: 'Username', label: 'User name', placeholder: 'alice, root' },
+  { key: 'ResourceName', label: 'Resource name', placeholder: 'bucket name or ARN' },
+  { key: 'EventSource', label: 'Event source', placeholder: 'iam, s3.amazonaws.com' },
+  { key: 'AccessKeyId', label: 'Access key ID', placeholder: 'AKIA… / ASIA…' },
+  { key: 'ResourceType', label: 'Resource type', placeholder: 'AWS::S3::Bucket' },
+  { key: 'EventId', label: 'Event ID', placeholder: 'event id' },
+];
+
+export const DEFAULT_LIMIT = 1000;
+
+function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** `YYYY-MM-DDTHH:mm` in local time, as <input type=datetime-local> takes it. */
+function localInput(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  return h('div', { class: 'field', 'data-field': control.id }, h('vscode-label', { for: control.id }, label), control, hint ? h('span', { class: 'field-hint' }, hint) : null);
+}
+
+function text(id: string, placeholder = '', type = 'text'): ValueElement {
+  return h('vscode-textfield', { id, placeholder, type });
+}
+
+function single(id: string, label: string, options: Array<{ value: string; label: string }>, value: string): ValueElement {
+  const element = h('vscode-single-select', { id, 'aria-label': label }) as ValueElement;
+  for (const option of options) element.appendChild(h('vscode-option', { value: option.value, selected: option.value === value }, option.label));
+  return element;
+}
+
+function multi(id: string, label: string, options: Array<{ value: string; label: string; description?: string }>, values: readonly string[], combobox = false): ListElement {
+  const element = h('vscode-multi-select', { id, 'aria-label': label, combobox }) as ListElement;
+  for (const option of options) element.appendChild(h('vscode-option', { value: option.value, description: option.description, selected: values.includes(option.value) }, option.label));
+  return element;
+}
+
+/** Selects exactly `values` (the options' own state too, so a not-yet-upgraded element agrees). */
+function setSelected(element: ListElement, values: readonly string[]): void {
+  for (const option of Array.from(element.querySelectorAll('vscode-option'))) (option as HTMLElement & { selected: boolean }).selected = values.includes(option.getAttribute('value') ?? '');
+  element.value = [...values];
+}
+
+function check(id: string, label: string): CheckElement {
+  return h('vscode-checkbox', { id }, label);
+}
+
+export class QueryForm {
+  readonly element: HTMLElement;
+  private readonly profiles: ListElement;
+  private readonly regions: ListElement;
+  private readonly time: ValueElement;
+  private readonly start: ValueElement;
+  private readonly end: ValueElement;
+  private readonly custom: HTMLElement;
+  private readonly limit: ValueElement;
+  private readonly attributes = new Map<LookupAttributeKey, ValueElement>();
+  private readonly access: ValueElement;
+  private readonly errorsOnly: CheckElement;
+  private readonly errorCodes: ValueElement;
+  private readonly sourceIps: ValueElement;
+  private readonly userAgent: ValueElement;
+  private readonly text: ValueElement;
+  private readonly insights: CheckElement;
+  private readonly risky: ValueElement;
+  private readonly error: HTMLElement;
+
+  constructor(
+    private readonly init: PanelInit,
+    private readonly submit: (request: SearchRequest) => void,
+  ) {
+    const profileOptions = init.profiles.map((profile) => ({ value: profile.name, label: profile.name, description: [profile.kind, profile.region].filter(Boolean).join(' · ') }));
+    const regionOptions = init.regions.map((region) => ({ value: region.id, label: region.id, description: region.name }));
+    const saved = init.state?.request;
+    this.profiles = multi('profiles', 'Profiles', profileOptions, saved?.profiles ?? (init.defaultProfile ? [init.defaultProfile] : []));
+    this.regions = multi('regions', 'Regions', regionOptions, saved?.regions ?? (init.defaultRegion ? [init.defaultRegion] : []), true);
+    this.time = single('time', 'Time range', [...TIME_PRESETS.map((value) => ({ value, label: PRESET_LABELS[value] })), { value: 'custom', label: 'Custom range…' }], '24h');
+    this.start = text('time-start', '', 'datetime-local');
+    this.end = text('time-end', '', 'datetime-local');
+    this.custom = h('div', { class: 'custom-range', hidden: true }, field('From', this.start), field('To', this.end));
+    this.limit = text('limit', String(DEFAULT_LIMIT), 'number');
+    this.limit.value = String(DEFAULT_LIMIT);
+    this.time.addEventListener('change', () => this.syncCustom());
+
+    const attributeFields = ATTRIBUTE_FIELDS.map(({ key, label, placeholder }) => {
+      const control = text(`attr-${key}`, placeholder);
+      this.attributes.set(key, control);
+      return field(label, control);
+    });
+    this.access = single('access', 'Read or write', [
+      { value: '', label: 'Any' },
+      { value: 'read', label: 'Read-only calls' },
+      { value: 'write', label: 'Write calls' },
+    ], '');
+    this.errorsOnly = check('errors-only', 'Errors only');
+    this.errorCodes = text('error-codes', 'AccessDenied*, *UnauthorizedOperation');
+    this.sourceIps = text('source-ips', '203.0.113.7, 10.0.0.0/8');
+    this.userAgent = text('user-agent', 'aws-cli');
+    this.text = text('text', 'anywhere in the record');
+    this.insights = check('insights', 'Insights events');
+    this.risky = single('risky', 'Risk', [
+      { value: '', label: 'Any event' },
+      { value: 'low', label: 'Flagged (any level)' },
+      { value: 'medium', label: 'Medium or high' },
+      { value: 'high', label: 'High only' },
+    ], '');
+    this.error = h('div', { class: 'form-error', role: 'alert', hidden: true });
+
+    const run = h('vscode-button', { id: 'run', title: 'Search (Enter)' }, 'Search');
+    run.addEventListener('click', () => this.onSubmit());
+    const reset = h('vscode-button', { id: 'reset', secondary: true, title: 'Clear the filters (keeps profiles, regions and time)' }, 'Clear filters');
+    reset.addEventListener('click', () => this.clearFilters());
+
+    this.element = h(
+      'form',
+      { class: 'query', 'aria-label': 'Search CloudTrail events' },
+      h(
+        'div',
+        { class: 'query-row scope' },
+        field('Profiles', this.profiles),
+        field('Regions', this.regions, 'IAM, STS and CloudFront events are recorded in us-east-1.'),
+        field('Time', this.time),
+        this.custom,
+        field('Newest', this.limit, 'matches, then pause'),
+      ),
+      h('div', { class: 'query-row filters', role: 'group', 'aria-label': 'Lookup attributes (several values: comma-separated, any of them)' }, ...attributeFields, field('Read or write', this.access)),
+      h(
+        'div',
+        { class: 'query-row filters', role: 'group', 'aria-label': 'Filters LookupEvents lacks (applied by CloudTrail Lens)' },
+        field('Error codes', this.errorCodes),
+        field('Source IP / CIDR', this.sourceIps),
+        field('User agent contains', this.userAgent),
+        field('Text', this.text),
+        field('Risk', this.risky),
+        h('div', { class: 'field checks' }, this.errorsOnly, this.insights),
+        h('div', { class: 'actions' }, run, reset),
+      ),
+      this.error,
+    );
+    this.element.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.onSubmit();
+    });
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'VSCODE-TEXTFIELD') {
+        event.preventDefault();
+        this.onSubmit();
+      }
+    });
+    if (init.state?.request) this.fill(init.state.request);
+  }
+
+  /** Shows a request in the form. */
+  fill(request: SearchRequest): void {
+    const known = new Set(this.init.profiles.map((profile) => profile.name));
+    for (const name of request.profiles) {
+      if (!known.has(name)) {
+        this.profiles.appendChild(h('vscode-option', { value: name }, name));
+        known.add(name);
+      }
+    }
+    setSelected(this.profiles, request.profiles);
+    setSelected(this.regions, request.regions);
+    const query = request.query;
+    const time = query.time;
+    if (time && 'preset' in time) this.time.value = time.preset;
+    else if (time) {
+      this.time.value = 'custom';
+      this.start.value = time.start !== undefined ? localInput(time.start) : '';
+      this.end.value = time.end !== undefined ? localInput(time.end) : '';
+    } else this.time.value = '90d';
+    this.syncCustom();
+    this.limit.value = String(query.limit ?? DEFAULT_LIMIT);
+    for (const [key, control] of this.attributes) control.value = (query.attributes?.[key] ?? []).join(', ');
+    const readOnly = query.attributes?.ReadOnly;
+    this.access.value = query.access ?? (readOnly?.length === 1 ? (readOnly[0] === 'true' ? 'read' : 'write') : '');
+    this.errorsOnly.checked = query.errorsOnly === true;
+    this.errorCodes.value = (query.errorCodes ?? []).join(', ');
+    this.sourceIps.value = (query.sourceIps ?? []).join(', ');
+    this.userAgent.value = query.userAgent ?? '';
+    this.text.value = query.text ?? '';
+    this.insights.checked = query.insights === true;
+    this.risky.value = query.riskyOnly === true ? 'medium' : query.riskyOnly || '';
+  }
+
+  /** The form as a request, or the reason it is not one yet. */
+  read(): SearchRequest | string {
+    const profiles = [...this.profiles.value];
+    const regions = [...this.regions.value];
+    if (profiles.length === 0) return 'Choose at least one profile.';
+    if (regions.length === 0) return 'Choose at least one region.';
+    const query: EventQuery = {};
+    if (this.time.value === 'custom') {
+      const start = this.start.value ? new Date(this.start.value).getTime() : undefined;
+      const end = this.end.value ? new Date(this.end.value).getTime() : undefined;
+      if ((start !== undefined && !Number.isFinite(start)) || (end !== undefined && !Number.isFinite(end))) return 'The custom range needs valid times.';
+      if (start !== undefined && end !== undefined && start > end) return 'The custom range ends before it starts.';
+      query.time = { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
+    } else query.time = { preset: (TIME_PRESETS as readonly string[]).includes(this.time.value) ? (this.time.value as TimePreset) : '24h' };
+    const attributes: EventQuery['attributes'] = {};
+    for (const [key, control] of this.attributes) {
+      const values = list(control.value);
+      if (values.length > 0) attributes[key] = values;
+    }
+    if (Object.keys(attributes).length > 0) query.attributes = attributes;
+    if (this.access.value === 'read' || this.access.value === 'write') query.access = this.access.value;
+    const codes = list(this.errorCodes.value);
+    if (codes.length > 0) query.errorCodes = codes;
+    if (this.errorsOnly.checked || codes.length > 0) query.errorsOnly = true;
+    const ips = list(this.sourceIps.value);
+    if (ips.length > 0) query.sourceIps = ips;
+    if (this.userAgent.value.trim()) query.userAgent = this.userAgent.value.trim();
+    if (this.text.value.trim()) query.text = this.text.value.trim();
+    if (this.insights.checked) query.insights = true;
+    if (this.risky.value === 'low' || this.risky.value === 'medium' || this.risky.value === 'high') query.riskyOnly = this.risky.value;
+    const limit = Number(this.limit.value || DEFAULT_LIMIT);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) return 'Newest: a whole number from 1 to 100,000.';
+    query.limit = limit;
+    return { profiles, regions, query };
+  }
+
+  showError(message: string | undefined): void {
+    this.error.textContent = message ?? '';
+    this.error.hidden = !message;
+  }
+
+  private onSubmit(): void {
+    const request = this.read();
+    if (typeof request === 'string') {
+      this.showError(request);
+      return;
+    }
+    this.showError(undefined);
+    this.submit(request);
+  }
+
+  private clearFilters(): void {
+    for (const control of this.attributes.values()) control.value = '';
+    for (const control of [this.errorCodes, this.sourceIps, this.userAgent, this.text]) control.value = '';
+    this.access.value = '';
+    this.risky.value = '';
+    this.errorsOnly.checked = false;
+    this.insights.checked = false;
+  }
+
+  private syncCustom(): void {
+    this.custom.hidden = this.time.value !== 'custom';
+  }
+}
