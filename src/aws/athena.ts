@@ -24,12 +24,13 @@ import { athenaQueryCost, isBilled } from '../core/athena/cost';
 import type { AthenaSetupPlan, CloudTrailTableRef } from '../core/athena/ddl';
 import { ResultReader } from '../core/athena/results';
 import { buildAthenaQuery, type AthenaQuery } from '../core/athena/sql';
-import { AwsError, cancelledError } from '../core/aws/errors';
+import { AwsError } from '../core/aws/errors';
 import type { CompileOptions, EventPredicate } from '../core/events/filter';
 import type { EventQuery } from '../core/events/query';
 import type { CloudTrailRecord, EventRow } from '../core/events/record';
 import type { AwsLayer } from './layer';
 import type { AwsTarget } from './types';
+import { sleep } from '../core/aws/sleep';
 
 export interface AthenaPlace {
   /** Workgroup (default `primary`). */
@@ -101,21 +102,6 @@ export function newAthenaStats(): AthenaStats {
 export type AthenaItem = { row: EventRow; record: CloudTrailRecord } | { error: { message: string } } | { progress: AthenaStats };
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelledError());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelledError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** The Athena client of a profile and region (cached by the layer). */
 function client(layer: AwsLayer, target: AwsTarget): Promise<AthenaClient> {

@@ -40,6 +40,7 @@ import { ClientFactory, type BaseClientConfig, type Destroyable, type ServiceId 
 import { CredentialCache } from './credentials';
 import { ProfileStore } from './profiles';
 import { silentLog, type AwsLog, type AwsTarget, type CallOptions, type LookupEventsInput, type LookupOptions, type LookupPage } from './types';
+import { sleep } from '../core/aws/sleep';
 
 export interface AwsLayerOptions {
   /** Default process.env. */
@@ -69,21 +70,6 @@ export const USER_AGENT = 'cloudtrail-lens/0.1.0';
 
 /** The IAM action of a call (`cloudtrail:DescribeTrails`, `s3:GetBucketLogging`): error messages name it. */
 export type Operation = `${ServiceId}:${string}`;
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelledError());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelledError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** `promise`, or a cancelled AwsError as soon as `signal` fires (the promise itself goes on). */
 function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, context: Omit<ErrorFacts, 'name' | 'code' | 'message' | 'httpStatus'>): Promise<T> {
