@@ -22,7 +22,7 @@ import { suppressions } from './suppress';
 import { eolOf, startOfLine } from './text';
 import type { Grammar } from './treesitter';
 import type { IacDialect, IacFile, IacProblem, InsertPoint, PropertySource, ReadResult, Span, TrailDefinition, TrailField } from './types';
-import { ABSENT, literal, member, sameValue, toBool, toEventSelectors, toInsightTypes, toOptionalString, toTags, unknownValue, type Value } from './values';
+import { ABSENT, literal, member, sameValue, toBool, toEventSelectors, toInsightTypes, toOptionalString, toTags, toTrailName, unknownValue, type Value } from './values';
 
 const CDK_MODULES = /^(?:aws-cdk-lib\/aws-cloudtrail|@aws-cdk\/aws-cloudtrail)$/;
 const CDK_LIB = /^(?:aws-cdk-lib|monocdk)$/;
@@ -414,6 +414,8 @@ class CdkFile {
       return spread ? unknownValue(`may be set by ${spread}`) : ABSENT;
     };
     const snapshot = kind === 'trail' ? this.l2Snapshot(name, get) : this.l1Snapshot(name, props, spread);
+    // L2 `trailName` (exact key), CfnTrail `trailName` (as the L1 reads its props).
+    const trailName = toTrailName(kind === 'trail' ? get('trailName') : props.kind === 'unknown' ? props : member(props, 'trailName').kind === 'absent' && spread ? unknownValue(`may be set by ${spread}`) : member(props, 'trailName'));
     const fields = kind === 'trail' ? CDK_TRAIL_FIELDS : CDK_CFN_FIELDS;
     const properties: Partial<Record<TrailField, PropertySource>> = {};
     if (propsObject) {
@@ -437,6 +439,7 @@ class CdkFile {
       snapshot,
       name,
       format: 'cdk',
+      ...(trailName ? { trailName } : {}),
       dialect,
       file: this.file.path,
       span,

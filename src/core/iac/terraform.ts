@@ -25,7 +25,7 @@ import { suppressions } from './suppress';
 import { endOfLine, eolOf, indentOf, indentUnit, LineIndex, startOfLine } from './text';
 import type { Grammar } from './treesitter';
 import type { IacFile, IacProblem, InsertPoint, PropertySource, ReadResult, Span, TrailDefinition, TrailField } from './types';
-import { ABSENT, literal, member, sameValue, toBool, toEventSelectors, toInsightTypes, toOptionalString, toTags, unknownValue, type Value } from './values';
+import { ABSENT, literal, member, sameValue, toBool, toEventSelectors, toInsightTypes, toOptionalString, toTags, toTrailName, unknownValue, type Value } from './values';
 
 export const TF_FIELDS: Readonly<Record<string, TrailField>> = {
   enable_logging: 'isLogging',
@@ -642,10 +642,11 @@ class Module {
     return { kind: 'object', entries };
   }
 
-  private snapshotFor(f: Parsed, body: Node | undefined, name: string, scope: Scope, values?: Map<string, Value>): TrailSnapshot {
+  private snapshotFor(f: Parsed, body: Node | undefined, name: string, scope: Scope, values?: Map<string, Value>, trailNames?: (Known<string> | undefined)[]): TrailSnapshot {
     const v = this.bodyValue(f, body, scope, 0);
     if (values && v.kind === 'object') for (const [k, x] of v.entries) values.set(k, x);
     const m = (key: string): Value => member(v, key);
+    trailNames?.push(toTrailName(m('name')));
     return {
       origin: 'terraform',
       name,
@@ -671,7 +672,9 @@ class Module {
     const body = bodyOf(block);
     const { scopes, created } = this.scopes(f, body);
     const firstValues = new Map<string, Value>();
-    const snapshots = scopes.map((s, i) => this.snapshotFor(f, body, name, s, i === 0 ? firstValues : undefined));
+    const trailNames: (Known<string> | undefined)[] = [];
+    const snapshots = scopes.map((s, i) => this.snapshotFor(f, body, name, s, i === 0 ? firstValues : undefined, trailNames));
+    const trailName = sameTrailName(trailNames);
     const snapshot = merge(snapshots, scopes[0]?.instances ?? '');
     const properties: Partial<Record<TrailField, PropertySource>> = {};
     for (const a of attributes(f, body)) {
@@ -697,6 +700,7 @@ class Module {
       snapshot,
       name,
       format: 'terraform',
+      ...(trailName ? { trailName } : {}),
       dialect: 'terraform',
       file: f.file.path,
       span,
@@ -856,4 +860,13 @@ export function localModuleCalls(files: readonly IacFile[], grammar: Grammar): L
     }
   }
   return out;
+}
+
+/** The trail name of every instance (count / for_each scope): one name when all agree, else unknown. */
+function sameTrailName(names: readonly (Known<string> | undefined)[]): Known<string> | undefined {
+  const [first, ...rest] = names;
+  if (!first) return undefined;
+  if (!first.known) return first;
+  if (rest.every((n) => n?.known && n.value === first.value)) return first;
+  return unknown('differs per instance (count / for_each)');
 }

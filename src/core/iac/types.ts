@@ -120,6 +120,13 @@ export interface TrailDefinition {
   readonly name: string;
   readonly format: IacFormat;
   readonly dialect: IacDialect;
+  /**
+   * The trail's physical name when the code sets it (CloudFormation `TrailName`, Terraform `name`,
+   * CDK `trailName`): known for a literal (or the default it refers to), unknown when decided at
+   * deploy time. Absent when not set: CloudFormation then names the trail `<stack>-<LogicalId>-<RANDOM>`.
+   */
+  readonly trailName?: Known<string>;
+
   readonly file: string;
   /** The whole definition (resource entry / block / `new …(…)` expression). */
   readonly span: Span;

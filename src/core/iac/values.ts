@@ -107,6 +107,27 @@ export function toOptionalString(v: Value): Known<string | null> {
   }
 }
 
+/**
+ * A trail's physical name (`TrailName`, `name`, `trailName`): undefined when the code does not set
+ * it (the service or CloudFormation names the trail), known when it is a literal (or a default it
+ * refers to), unknown when it is decided at deploy time (a reference, a template string).
+ */
+export function toTrailName(v: Value): Known<string> | undefined {
+  switch (v.kind) {
+    case 'absent':
+      return undefined;
+    case 'literal':
+      if (v.value === null || v.value === '') return undefined;
+      return withNote(String(v.value), v.note);
+    case 'expr':
+      return unknown(`decided at deploy time (${v.text})`);
+    case 'unknown':
+      return unknown(v.reason);
+    default:
+      return unknown('not a string');
+  }
+}
+
 /** The text of a value inside lists (selector values, tag values): expressions keep their text. */
 function textOf(v: Value): Known<string> {
   if (v.kind === 'literal' && v.value !== null) return known(String(v.value));

@@ -1,14 +1,20 @@
 import * as vscode from 'vscode';
 import { shortName } from '../../core/iac/analyze';
 import { fixAllForTrail } from '../../core/iac/fixes';
+import type { TrailDefinition } from '../../core/iac/types';
+import { liveLensTitle } from '../../core/lookup/trails';
+import { Commands } from '../../shared/commands';
 import type { IacAnalyzer } from './analyzer';
 import { PositionMap } from './convert';
 import { levelOf } from './diagnostics';
+import type { LiveTrails } from './live';
 import { IacCommands, type IacConfig } from './settings';
 
 /**
  * A lens above each trail: "CloudTrail: ✗ log file validation · ✗ multi-region" (or
- * "CloudTrail: ✓ best practices") and, when something can be fixed, "Fix all".
+ * "CloudTrail: ✓ best practices") and, when something can be fixed, "Fix all". With
+ * `showLive`, the deployed trail of the same name in the active profile: "live: logging ✓ ·
+ * validation ✗ · multi-region ✓" and "Search events for this trail".
  */
 export class TrailCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -18,8 +24,10 @@ export class TrailCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   constructor(
     private readonly analyzer: IacAnalyzer,
     private readonly config: () => IacConfig,
+    private readonly live?: LiveTrails,
   ) {
     this.subscriptions = [analyzer.onDidAnalyze(() => this.changed.fire()), analyzer.onDidClear(() => this.changed.fire())];
+    if (live) this.subscriptions.push(live.onDidChange(() => this.changed.fire()));
   }
 
   refresh(): void {
@@ -64,8 +72,33 @@ export class TrailCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
           lenses.push(new vscode.CodeLens(range, { title: fix.ruleIds.length > 1 ? 'Fix all' : fix.title, tooltip: fix.title, command: IacCommands.applyFix, arguments: [edit, doc.uri, doc.version] }));
         }
       }
+      if (config.showLive && this.live) lenses.push(...this.liveLenses(range, def));
     }
     return lenses;
+  }
+
+  /** "live: …" and "Search events for this trail" when the active profile has a deployed trail of this name. */
+  private liveLenses(range: vscode.Range, def: TrailDefinition): vscode.CodeLens[] {
+    const lens = this.live?.lensFor(def);
+    if (!lens) return [];
+    const { match, profile } = lens;
+    const t = match.trail;
+    const tooltip = [
+      `Deployed trail ${t.name} in profile ${profile}${t.homeRegion ? ` (home region ${t.homeRegion})` : ''}`,
+      ...(t.arn ? [t.arn] : []),
+      `Matched by ${match.reason}${match.confidence === 'generated' ? ': probably this trail' : ''}.`,
+      ...(match.others > 0 ? [`${match.others} more deployed trail${match.others === 1 ? '' : 's'} match.`] : []),
+    ].join('\n');
+    const region = t.homeRegion ?? lens.region;
+    return [
+      new vscode.CodeLens(range, { title: liveLensTitle(match), tooltip, command: '' }),
+      new vscode.CodeLens(range, {
+        title: 'Search events for this trail',
+        tooltip: `Events whose resource is ${t.arn ?? t.name}, in ${region} as profile ${profile}`,
+        command: Commands.searchEvents,
+        arguments: [{ profile, region, attributes: { ResourceName: [t.arn ?? t.name] } }],
+      }),
+    ];
   }
 
   dispose(): void {

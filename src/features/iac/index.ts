@@ -6,11 +6,15 @@
  * the user applies), so it works in untrusted workspaces. The parsers load on first use.
  */
 import * as vscode from 'vscode';
+import type { AwsServices } from '../../aws';
 import type { Logger } from '../../shared/log';
+import type { ActiveProfile } from '../status';
 import { IacCodeActionProvider } from './actions';
 import { IacAnalyzer, type DocumentResult } from './analyzer';
 import { TrailCodeLensProvider } from './codelens';
 import { toDiagnostics } from './diagnostics';
+import { findTrailInWorkspace, isFindTrailRequest } from './find';
+import { LiveTrails } from './live';
 import { scanWorkspace } from './scan';
 import { IacCommands, IacSettings, readConfig, type IacConfig } from './settings';
 
@@ -25,12 +29,21 @@ export const IAC_SELECTOR: vscode.DocumentSelector = [
   { language: 'typescript' },
 ];
 
-export function register(context: vscode.ExtensionContext, services: { log: Logger }): void {
+export interface IacServices {
+  readonly log: Logger;
+  /** With these, the CodeLens shows the deployed trail of the same name (Code ↔ live). */
+  readonly aws?: AwsServices;
+  readonly active?: ActiveProfile;
+}
+
+export function register(context: vscode.ExtensionContext, services: IacServices): void {
   const log = services.log;
   let config: IacConfig = readConfig();
   const diagnostics = vscode.languages.createDiagnosticCollection('cloudtrail-lens-iac');
   const analyzer = new IacAnalyzer(log, __dirname);
-  const lenses = new TrailCodeLensProvider(analyzer, () => config);
+  // Nothing is read until a lens above a trail asks (never at activation).
+  const live = services.aws && services.active ? new LiveTrails({ log, aws: services.aws, active: services.active }) : undefined;
+  const lenses = new TrailCodeLensProvider(analyzer, () => config, live);
 
   const publish = (result: DocumentResult): void => {
     if (!config.enabled) return;
@@ -46,6 +59,7 @@ export function register(context: vscode.ExtensionContext, services: { log: Logg
     diagnostics,
     analyzer,
     lenses,
+    ...(live ? [live] : []),
     analyzer.onDidAnalyze(publish),
     analyzer.onDidClear((uri) => diagnostics.delete(uri)),
     vscode.workspace.onDidOpenTextDocument((doc) => consider(doc, 0)),
@@ -78,6 +92,16 @@ export function register(context: vscode.ExtensionContext, services: { log: Logg
       return vscode.workspace.applyEdit(edit);
     }),
     vscode.commands.registerCommand(IacCommands.showProblems, () => vscode.commands.executeCommand('workbench.actions.view.problems')),
+    vscode.commands.registerCommand(IacCommands.findTrail, async (request: unknown) => {
+      if (!isFindTrailRequest(request)) return undefined;
+      try {
+        return await findTrailInWorkspace(analyzer, log, request);
+      } catch (error) {
+        log.error('iac: find trail failed', error);
+        void vscode.window.showErrorMessage(`Finding the trail in the workspace failed: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    }),
     vscode.commands.registerCommand(IacCommands.scanWorkspace, () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'CloudTrail: scanning the workspace for trail issues', cancellable: true }, async (progress, token) => {
         if (!config.enabled) {

@@ -47,13 +47,20 @@ function ignoredByGit(path: string, rules: readonly { base: string; ig: Ignore }
   return false;
 }
 
+/** The workspace's IaC files, read: what the scan and "Find in Workspace IaC" analyse. */
+export interface WorkspaceIacFiles {
+  readonly files: IacFile[];
+  /** File id (uri string) → uri. */
+  readonly byPath: Map<string, vscode.Uri>;
+  readonly cancelled: boolean;
+}
+
 /**
- * "CloudTrail: Scan Workspace for Trail Issues": every IaC file of the workspace (files.exclude
- * and .gitignore honoured) is read and checked; results go to the Problems panel through
- * `publish`. Cancellable; files already checked keep their diagnostics.
+ * Finds and reads the IaC files of every workspace folder (files.exclude, .gitignore and build
+ * folders skipped; open editors' text first; files over 8 MB skipped). Terraform files are all
+ * kept (variables.tf decides values); the others only when they may define a trail.
  */
-export async function scanWorkspace(analyzer: IacAnalyzer, log: Logger, publish: (result: DocumentResult) => void, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<ScanSummary> {
-  const started = Date.now();
+export async function readWorkspaceIacFiles(log: Logger, token: vscode.CancellationToken, progress?: vscode.Progress<{ message?: string; increment?: number }>): Promise<WorkspaceIacFiles> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const uris: vscode.Uri[] = [];
   for (const folder of folders) {
@@ -62,11 +69,11 @@ export async function scanWorkspace(analyzer: IacAnalyzer, log: Logger, publish:
     const rules = await gitignores(folder, exclude, token);
     for (const uri of found) if (!ignoredByGit(uri.path, rules) && documentKind(uri.path) !== undefined) uris.push(uri);
   }
-  progress.report({ message: `reading ${uris.length} files` });
+  progress?.report({ message: `reading ${uris.length} files` });
   const files: IacFile[] = [];
   const byPath = new Map<string, vscode.Uri>();
   for (const uri of uris) {
-    if (token.isCancellationRequested) return { files: 0, trails: 0, failing: 0, cancelled: true };
+    if (token.isCancellationRequested) return { files: [], byPath: new Map(), cancelled: true };
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       let text: string;
@@ -86,6 +93,18 @@ export async function scanWorkspace(analyzer: IacAnalyzer, log: Logger, publish:
       log.warn(`iac scan: cannot read ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  return { files, byPath, cancelled: false };
+}
+
+/**
+ * "CloudTrail: Scan Workspace for Trail Issues": every IaC file of the workspace (files.exclude
+ * and .gitignore honoured) is read and checked; results go to the Problems panel through
+ * `publish`. Cancellable; files already checked keep their diagnostics.
+ */
+export async function scanWorkspace(analyzer: IacAnalyzer, log: Logger, publish: (result: DocumentResult) => void, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<ScanSummary> {
+  const started = Date.now();
+  const { files, byPath, cancelled } = await readWorkspaceIacFiles(log, token, progress);
+  if (cancelled) return { files: 0, trails: 0, failing: 0, cancelled: true };
   const { engine } = await analyzer.engine();
   const workspace = await import('../../core/iac/workspace.js');
   // Module address prefixes, kept for the editor's later analyses of these folders too.

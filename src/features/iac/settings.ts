@@ -6,6 +6,7 @@ export const IacSettings = {
   section: 'cloudtrailLens.iac',
   enabled: 'cloudtrailLens.iac.enabled',
   rules: 'cloudtrailLens.iac.rules',
+  showLive: 'cloudtrailLens.iac.showLive',
 } as const;
 
 /** Command ids; they must match package.json `contributes.commands` (scanWorkspace) or are internal. */
@@ -15,6 +16,8 @@ export const IacCommands = {
   applyFix: 'cloudtrailLens.iac.applyFix',
   /** Internal (CodeLens status): reveals the Problems panel. */
   showProblems: 'cloudtrailLens.iac.showProblems',
+  /** Internal ("Find in Workspace IaC" on a Trails tree node): `{ name, arn? }` → opens the definition. */
+  findTrail: 'cloudtrailLens.iac.findTrail',
 } as const;
 
 export type RuleLevel = 'off' | 'error' | 'warning' | 'information' | 'hint';
@@ -25,6 +28,8 @@ export interface IacConfig {
   readonly enabled: boolean;
   /** Per-rule level set by the user (`cloudtrailLens.iac.rules`); absent rules use the default. */
   readonly rules: Readonly<Partial<Record<RuleId, RuleLevel>>>;
+  /** The "live:" CodeLens with the deployed trail of the same name in the active profile (`cloudtrailLens.iac.showLive`). */
+  readonly showLive: boolean;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): IacConfig {
@@ -36,7 +41,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): IacConfig {
       if (typeof v === 'string' && LEVELS.includes(v.toLowerCase() as RuleLevel)) rules[k as RuleId] = v.toLowerCase() as RuleLevel;
     }
   }
-  return { enabled: c.get<boolean>('enabled', true) !== false, rules };
+  return { enabled: c.get<boolean>('enabled', true) !== false, rules, showLive: c.get<boolean>('showLive', true) !== false };
 }
 
 /** The default level of a failing check: high and critical warn, the rest inform. */

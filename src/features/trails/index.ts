@@ -19,7 +19,9 @@ import type { RuleId } from '../../core/posture/model';
 import { RULES } from '../../core/posture/rules';
 import { Commands, Views } from '../../shared/commands';
 import type { Logger } from '../../shared/log';
+import { IacCommands } from '../iac/settings';
 import { runFixInTerminal, showAwsError, type ActiveProfile } from '../status';
+import { trailsFeed } from './feed';
 import {
   REMEDIATION_COMMANDS,
   TreeCommands,
@@ -228,6 +230,7 @@ class TrailsTree implements vscode.TreeDataProvider<TrailsNode>, vscode.Disposab
       }
       if (controller.signal.aborted || this.entries.get(profile) !== entry) return;
       entry.state = { kind: 'ready', posture };
+      trailsFeed.publish(profile, posture);
       if (posture.account) this.accountHints.set(profile, posture.account);
       const ms = Math.round(performance.now() - started);
       if (posture.error) this.services.log.info(`trails: profile "${profile}": ${posture.error.kind} (${ms} ms)`);
@@ -254,6 +257,7 @@ class TrailsTree implements vscode.TreeDataProvider<TrailsNode>, vscode.Disposab
   /** Reads one profile again (or, when it was never read, the next time it is expanded). */
   refreshProfile(profile: string): Promise<void> {
     const entry = this.entries.get(profile);
+    trailsFeed.refreshed(profile);
     if (!entry) return Promise.resolve();
     if (entry.state.kind === 'idle') {
       this.changed.fire(entry.node);
@@ -272,6 +276,7 @@ class TrailsTree implements vscode.TreeDataProvider<TrailsNode>, vscode.Disposab
     }
     this.accountHints.clear();
     this.listing = undefined;
+    trailsFeed.refreshed();
     this.changed.fire(undefined);
   }
 
@@ -435,6 +440,12 @@ export function register(context: vscode.ExtensionContext, services: TrailsServi
       if (!found || !region) return;
       // The search panel accepts { profile, region } (this trail's account and home region).
       await vscode.commands.executeCommand(Commands.searchEvents, { profile: found.profile, region });
+    },
+    [TreeCommands.findInIac]: async (node) => {
+      const s = trailContext(tree, node)?.trail.snapshot;
+      if (!s) return;
+      // The IaC feature scans the workspace's infrastructure code and opens the definition.
+      await vscode.commands.executeCommand(IacCommands.findTrail, { name: s.name, ...(s.arn ? { arn: s.arn } : {}) });
     },
     [TreeCommands.copyCloudFormation]: (node) => copyFix(node, 'cloudformation'),
     [TreeCommands.copyTerraform]: (node) => copyFix(node, 'terraform'),

@@ -107,6 +107,7 @@ export const TreeCommands = {
   copyArn: 'cloudtrailLens.copyTrailArn',
   openConsole: 'cloudtrailLens.openTrailInConsole',
   showEvents: 'cloudtrailLens.showTrailEvents',
+  findInIac: 'cloudtrailLens.findTrailInIac',
   enableValidation: 'cloudtrailLens.enableLogFileValidation',
   makeMultiRegion: 'cloudtrailLens.makeTrailMultiRegion',
   startLogging: 'cloudtrailLens.startTrailLogging',

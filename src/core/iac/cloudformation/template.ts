@@ -21,7 +21,7 @@ import { CFN_TRAIL_TYPE, cfnMayDefineTrail } from '../detect';
 import { suppressions } from '../suppress';
 import { endOfLine, eolOf, indentUnit, startOfLine } from '../text';
 import type { IacFile, IacProblem, InsertPoint, PropertySource, ReadResult, Span, TrailDefinition, TrailField } from '../types';
-import { ABSENT, literal, member, sameValue, toBool, toEventSelectors, toInsightTypes, toOptionalString, toTags, unknownValue, type Value } from '../values';
+import { ABSENT, literal, member, sameValue, toBool, toEventSelectors, toInsightTypes, toOptionalString, toTags, toTrailName, unknownValue, type Value } from '../values';
 import { asMap, entry, get, scalarString, type CfnEntry, type CfnMap, type CfnNode } from './nodes';
 import { readJson } from './json';
 import { readYaml } from './yaml';
@@ -243,6 +243,7 @@ class Template {
       eventSelectors: toEventSelectors(exactProp('EventSelectors'), exactProp('AdvancedEventSelectors')),
       insightTypes: toInsightTypes(exactProp('InsightSelectors')),
     };
+    const trailName = toTrailName(exactProp('TrailName'));
     const span: Span = { start: e.keySpan.start, end: Math.max(e.keySpan.end, resource.span.end) };
     const condition = scalarString(get(resource, 'Condition'));
     const created: Known<boolean> = condition ? unknown(`created only when condition ${condition} is true`) : known(true);
@@ -253,6 +254,7 @@ class Template {
       snapshot,
       name: e.key,
       format: 'cloudformation',
+      ...(trailName ? { trailName } : {}),
       dialect: 'cloudformation',
       file,
       span,
