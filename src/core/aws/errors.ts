@@ -124,6 +124,22 @@ export class AwsError extends Error implements AwsErrorInfo {
   }
 }
 
+const SHORT_PROBLEM: Readonly<Partial<Record<string, string>>> = {
+  'sso-expired': 'SSO sign-in needed',
+  'no-credentials': 'no credentials',
+  'credentials-expired': 'credentials expired',
+  'invalid-credentials': 'credentials not accepted',
+  'clock-skew': 'clock out of sync',
+  'access-denied': 'access denied',
+  unreachable: 'unreachable',
+  service: 'AWS error',
+};
+
+/** A few words for an error kind, where a whole sentence does not fit (tree descriptions, pickers). */
+export function shortProblem(kind: string | undefined): string | undefined {
+  return kind === undefined || !Object.prototype.hasOwnProperty.call(SHORT_PROBLEM, kind) ? undefined : SHORT_PROBLEM[kind];
+}
+
 export function isAwsError(value: unknown): value is AwsError {
   return value instanceof AwsError;
 }

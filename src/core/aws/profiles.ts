@@ -13,6 +13,17 @@ import { parseIni, type IniFile, type IniSection, type IniWarning } from './ini'
 
 export type ProfileKind = 'static' | 'sso' | 'role' | 'process' | 'web-identity' | 'login' | 'unknown';
 
+/** How a profile gets its credentials, in a few words (empty when unknown). */
+export const PROFILE_KIND_LABELS: Readonly<Record<ProfileKind, string>> = {
+  static: 'access keys',
+  sso: 'SSO',
+  role: 'role',
+  process: 'credential process',
+  'web-identity': 'web identity',
+  login: 'console login',
+  unknown: '',
+};
+
 export interface AwsProfile {
   readonly name: string;
   /** Where its sections are. */

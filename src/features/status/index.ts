@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { AwsProfile, AwsServices, AwsTarget } from '../../aws';
-import { hasEnvironmentKeys } from '../../core/aws/profiles';
+import { shortProblem } from '../../core/aws/errors';
+import { hasEnvironmentKeys, PROFILE_KIND_LABELS } from '../../core/aws/profiles';
 import { AWS_REGIONS } from '../../core/aws/regions';
 import type { Logger } from '../../shared/log';
 import { showAwsError } from './errors';
@@ -47,27 +48,6 @@ function isTarget(value: unknown): value is AwsTarget {
     (value as AwsTarget).region !== ''
   );
 }
-
-const KIND_LABEL: Record<AwsProfile['kind'], string> = {
-  static: 'access keys',
-  sso: 'SSO',
-  role: 'role',
-  process: 'credential process',
-  'web-identity': 'web identity',
-  login: 'console login',
-  unknown: '',
-};
-
-/** Short notes for the picker when a profile's account cannot be read. */
-const ACCOUNT_PROBLEM: Record<string, string> = {
-  'sso-expired': 'SSO sign-in needed',
-  'no-credentials': 'no credentials',
-  'credentials-expired': 'credentials expired',
-  'invalid-credentials': 'credentials not accepted',
-  'clock-skew': 'clock out of sync',
-  'access-denied': 'access denied',
-  unreachable: 'unreachable',
-};
 
 /** Profiles whose account may be asked of STS without side effects (no prompts, no programs run). */
 function canAskAccount(profile: AwsProfile | undefined): boolean {
@@ -192,7 +172,7 @@ class ActiveProfileController implements ActiveProfile, vscode.Disposable {
     const describe = (name: string): ProfileItem => {
       const profile = byName.get(name);
       const account = notes.get(name) ?? aws.knownAccountId(profile ?? name);
-      const parts = [account, profile ? KIND_LABEL[profile.kind] : 'environment', profile?.region].filter((part): part is string => !!part);
+      const parts = [account, profile ? PROFILE_KIND_LABELS[profile.kind] : 'environment', profile?.region].filter((part): part is string => !!part);
       return {
         profile: name,
         label: name === this.target?.profile ? `$(check) ${name}` : name,
@@ -225,7 +205,7 @@ class ActiveProfileController implements ActiveProfile, vscode.Disposable {
         } catch (error) {
           const kind = (error as { kind?: string }).kind;
           if (kind === 'cancelled') return;
-          notes.set(name, `$(warning) ${ACCOUNT_PROBLEM[kind ?? ''] ?? 'unavailable'}`);
+          notes.set(name, `$(warning) ${shortProblem(kind) ?? 'unavailable'}`);
         }
         if (!controller.signal.aborted) refresh();
       }

@@ -14,6 +14,7 @@
  *      ├─ (problems: reads that failed)
  *      └─ one node per check, in TRAIL_RULE_IDS order
  */
+import { shortProblem } from '../../core/aws/errors';
 import { ruleRationale } from '../../core/posture/explain';
 import type { Finding, FindingStatus, RuleId } from '../../core/posture/model';
 import { fixSnippets, remediationFor, type Remediation } from '../../core/posture/remediation';
@@ -173,16 +174,6 @@ function summaryIcon(summary: PostureSummary, base: string): IconSpec {
   return { id: base, color: STATUS_ICONS[status].color };
 }
 
-const PROBLEM_SHORT: Readonly<Record<string, string>> = {
-  'sso-expired': 'sign-in needed',
-  'no-credentials': 'no credentials',
-  'credentials-expired': 'credentials expired',
-  'invalid-credentials': 'credentials not accepted',
-  'clock-skew': 'clock out of sync',
-  'access-denied': 'access denied',
-  unreachable: 'unreachable',
-  service: 'AWS error',
-};
 
 // ---------------------------------------------------------------------------------------------
 // Children
@@ -282,7 +273,7 @@ function profileSpec(view: ProfileView): NodeSpec {
     parts.push('Loading…');
     icon = { id: 'loading~spin' };
   } else if (posture?.error) {
-    parts.push(PROBLEM_SHORT[posture.error.kind] ?? 'could not be read');
+    parts.push(shortProblem(posture.error.kind) ?? 'could not be read');
     icon = { id: 'account', color: 'testing.iconFailed' };
   } else if (posture) {
     parts.push(rollup(posture.summary));
@@ -427,7 +418,7 @@ export function specOf(node: TrailsNode, view: ProfileView | undefined): NodeSpe
     case 'error':
       return {
         label: node.problem.message,
-        description: PROBLEM_SHORT[node.problem.kind],
+        description: shortProblem(node.problem.kind),
         icon: { id: 'error', color: 'testing.iconFailed' },
         tooltip: problemTooltip(node.problem),
         contextValue: `error${node.problem.command ? ' sign-in' : ''}${node.problem.missingAction ? ' permission' : ''}`,
@@ -438,7 +429,7 @@ export function specOf(node: TrailsNode, view: ProfileView | undefined): NodeSpe
     case 'note':
       return {
         label: node.text,
-        ...(node.problem ? { description: node.problem.missingAction ? `missing ${node.problem.missingAction}` : PROBLEM_SHORT[node.problem.kind] } : {}),
+        ...(node.problem ? { description: node.problem.missingAction ? `missing ${node.problem.missingAction}` : shortProblem(node.problem.kind) } : {}),
         icon: node.problem ? { id: 'warning', color: 'list.warningForeground' } : { id: 'info' },
         tooltip: node.problem ? problemTooltip(node.problem) : escapeMarkdown(node.text),
         contextValue: `note${node.problem?.missingAction ? ' permission' : ''}`,
