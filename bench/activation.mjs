@@ -81,6 +81,8 @@ async function main() {
   const bundle = readFileSync(BUNDLE);
   const sizes = { bundle: bundle.length, bundleGzip: gzipSync(bundle, { level: 9 }).length, vsix: statSync(VSIX).size };
 
+  const emptyWorkspace = join(OUT_DIR, 'empty-workspace');
+  mkdirSync(emptyWorkspace, { recursive: true });
   const warmup = noopExtension('warmup');
   const baseline = noopExtension('baseline');
   const timingsFile = join(OUT_DIR, 'activation-run.json');
@@ -93,6 +95,9 @@ async function main() {
       // CloudTrail Lens are installed from their .vsix files, as users get them.
       extensionDevelopmentPaths: [warmup.dir],
       installVsix: [baseline.vsix, VSIX],
+      // An empty folder: the demo workspace holds Terraform files, which activate CloudTrail Lens
+      // at start-up (workspaceContains:**/*.tf) before the benchmark can time activate().
+      workspace: emptyWorkspace,
       timingsFile,
       env: { CTL_BENCH_ORDER: order },
       timeoutMs: 120_000,
@@ -106,25 +111,29 @@ async function main() {
     const base = find('ctl-bench.baseline');
     const first = find('ctl-bench.warmup');
     if (!lens || !base) throw new Error(`run ${i + 1}: missing measurements in ${timingsFile}`);
-    if (lens.alreadyActive) throw new Error(`run ${i + 1}: CloudTrail Lens was already active before the benchmark activated it`);
+    // Something in the start-up can activate CloudTrail Lens first (an onLanguage event): its
+    // activate() body time is still reported by the extension, but that run has no wall time.
+    if (lens.alreadyActive) say(`run ${i + 1}: CloudTrail Lens was already active; only its activate() body time counts`);
     if (!data.lensExtensionPath.includes(`${join('.vscode-test', 'runs')}`)) say(`note: CloudTrail Lens loaded from ${data.lensExtensionPath}, not the installed .vsix`);
-    runs.push({ order, lensWallMs: lens.activateWallMs, lensActivateMs: lens.activateMs, baselineWallMs: base.activateWallMs, firstWallMs: first?.activateWallMs ?? NaN, runMs: result.durationMs, vscodeVersion: data.vscodeVersion });
+    runs.push({ order, alreadyActive: lens.alreadyActive, lensWallMs: lens.alreadyActive ? NaN : lens.activateWallMs, lensActivateMs: lens.activateMs, baselineWallMs: base.activateWallMs, firstWallMs: first?.activateWallMs ?? NaN, runMs: result.durationMs, vscodeVersion: data.vscodeVersion });
     say(`run ${i + 1}/${RUNS} (${order}): CloudTrail Lens ${ms(lens.activateWallMs)} (activate() ${ms(lens.activateMs ?? NaN)}), no-op ${ms(base.activateWallMs)}, run ${(result.durationMs / 1000).toFixed(1)} s`);
   }
   rmSync(timingsFile, { force: true });
 
-  const lensWall = runs.map((run) => run.lensWallMs);
+  const timed = runs.filter((run) => Number.isFinite(run.lensWallMs));
+  const lensWall = timed.map((run) => run.lensWallMs);
   const lensActivate = runs.map((run) => run.lensActivateMs ?? NaN).filter(Number.isFinite);
   const baseWall = runs.map((run) => run.baselineWallMs);
-  const added = runs.map((run) => run.lensWallMs - run.baselineWallMs);
+  const added = timed.map((run) => run.lensWallMs - run.baselineWallMs);
+  const wall = (values) => (values.length ? `${spread(values)} over ${values.length} runs` : 'n/a (activated during start-up in every run)');
   const firstWall = runs.map((run) => run.firstWallMs).filter(Number.isFinite);
   const rows = [
     ['dist/extension.js (production)', `${kb(sizes.bundle)} (gzip ${kb(sizes.bundleGzip)})`],
     ['cloudtrail-lens.vsix', kb(sizes.vsix)],
     [`activate() body, reported by the extension (median of ${RUNS})`, lensActivate.length ? spread(lensActivate) : 'n/a'],
-    ['`ext.activate()` CloudTrail Lens: load bundle + activate()', spread(lensWall)],
+    ['`ext.activate()` CloudTrail Lens: load bundle + activate()', wall(lensWall)],
     ['`ext.activate()` no-op extension (baseline)', spread(baseWall)],
-    ['CloudTrail Lens minus baseline (per run)', spread(added)],
+    ['CloudTrail Lens minus baseline (per run)', wall(added)],
     ['for scale: the first activation in a fresh host (no-op warm-up extension)', firstWall.length ? spread(firstWall) : 'n/a'],
   ];
   const host = `code-server 4.100.3 (VS Code ${runs[0].vscodeVersion}), Node ${process.versions.node}, headless Chromium, ${RUNS} fresh runs, .vsix installed`;
