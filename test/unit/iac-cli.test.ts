@@ -88,8 +88,8 @@ describe('cli scan — results', function () {
     assert.equal(widdix.checks['CloudTrail.3'], 'pass', 'CLI.md: CloudTrail.3 is the trail\'s "logging on" check');
     assert.equal(widdix.checks['CloudTrail.3'], widdix.checks['CTL.Logging']);
     const mod = out.trails.find((t) => t.name === 'module.baseline.aws_cloudtrail.this');
-    assert.ok(mod, 'module prefix from own/terraform/root');
-    assert.equal(mod.file, 'own/terraform/root/modules/trail/main.tf');
+    assert.ok(mod, 'module prefix from own/terraform/root-module');
+    assert.equal(mod.file, 'own/terraform/root-module/modules/trail/main.tf');
     assert.ok(out.errors.some((e) => e.file === 'own/cloudformation/broken.yaml'), 'the broken template is in errors');
     assert.ok(!out.errors.some((e) => e.file.includes('rules/aws/cloudtrail/tests')), 'test-case lists are not errors');
   });

@@ -128,7 +128,7 @@ describe('core/iac Terraform reader — semantics', () => {
   });
 
   it('module calls from a root folder give module.<name>. prefixes; registry modules are left alone', async () => {
-    const files = [...moduleFiles('own/terraform/root'), ...moduleFiles('own/terraform/root/modules/trail')];
+    const files = [...moduleFiles('own/terraform/root-module'), ...moduleFiles('own/terraform/root-module/modules/trail')];
     const out = await analyzeWorkspace(engine, files);
     const t = out.flatMap((f) => f.analysis.reports)[0];
     assert.ok(t);
