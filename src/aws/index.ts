@@ -16,6 +16,8 @@ import { cancelledError } from '../core/aws/errors';
 import type { AwsProfile } from '../core/aws/profiles';
 import type { ProfileScan } from '../core/posture/report';
 import type { Remediation } from '../core/posture/remediation';
+import type { AthenaSetupPlan } from '../core/athena/ddl';
+import type { AthenaItem, AthenaPlace, AthenaRunInput, AthenaRunOptions } from './athena';
 import type { AwsLayer, AwsLayerOptions } from './layer';
 import type { PostureScanOptions } from './posture';
 import { ProfileStore } from './profiles';
@@ -23,6 +25,7 @@ import { silentLog, type AwsTarget, type CallOptions, type LookupEventsInput, ty
 
 export { AwsError, isAwsError, type AwsErrorKind, type AwsErrorInfo } from '../core/aws/errors';
 export type { AwsProfile, ProfileKind, ProfileSet } from '../core/aws/profiles';
+export type { AthenaItem, AthenaPlace, AthenaRunInput, AthenaRunOptions, AthenaStats } from './athena';
 export type { AwsLayer, AwsLayerOptions } from './layer';
 export type { PostureScanOptions } from './posture';
 export { ProfileStore } from './profiles';
@@ -122,6 +125,29 @@ export class AwsServices implements Disposable {
   async applyRemediation(profile: string, remediation: Remediation, options: CallOptions = {}): Promise<void> {
     const [layer, posture] = await Promise.all([this.layer(), import('./posture.js')]);
     await posture.applyRemediation(layer, profile, remediation, options);
+  }
+
+  /**
+   * Runs a search (or raw SQL) on Athena over a trail's logs: see ./athena.ts runAthenaQuery. The
+   * Athena client is loaded on first use; aborting the signal stops the query (StopQueryExecution).
+   */
+  async *runAthenaQuery(target: AwsTarget, input: AthenaRunInput, options: AthenaRunOptions = {}): AsyncGenerator<AthenaItem, void, undefined> {
+    const [layer, athena] = await Promise.all([this.layer(), import('./athena.js')]);
+    yield* athena.runAthenaQuery(layer, target, input, options);
+  }
+
+  /**
+   * Runs Athena setup statements (athenaSetupPlan: CREATE DATABASE / CREATE EXTERNAL TABLE). A
+   * write: callers show `plan.creates` and ask the user first. Rejects with an AwsError.
+   */
+  async athenaSetup(target: AwsTarget, plan: AthenaSetupPlan, place: AthenaPlace, options: AthenaRunOptions = {}): Promise<Array<{ sql: string; queryExecutionId: string }>> {
+    const [layer, athena] = await Promise.all([this.layer(), import('./athena.js')]);
+    return athena.runAthenaSetup(layer, target, plan, place, options);
+  }
+
+  /** DescribeTrails (the trails visible in a profile's region, shadow trails included). */
+  async describeTrails(target: AwsTarget, options: CallOptions = {}): Promise<Awaited<ReturnType<AwsLayer['describeTrails']>>> {
+    return (await this.layer()).describeTrails(target, {}, options);
   }
 
   /** Forgets cached credentials and account ids (after `aws sso login`, say). */

@@ -13,6 +13,11 @@
  * batches (throttled), `streamError` per failed stream, `risk` when a denial burst re-flags rows
  * already sent, and `done`. Every host message about a search carries its `searchId`; the webview
  * drops messages of a search it no longer shows.
+ *
+ * Sources (`SearchRequest.source`): Event history by default; a local folder the host registered
+ * after its dialog (`pickFolder` → `folder`: id and name only); Athena over a trail's logs
+ * (`listTrails` → `trails`; `createTable` is confirmed by the host in a modal first). Their
+ * progress carries `source` (files / bytes, or state / data scanned / cost).
  */
 import { MAX_QUERY_LIMIT, parseEventQuery, type EventQuery, type LookupAttributeKey } from '../core/events/query';
 import type { EventRow } from '../core/events/record';
@@ -22,11 +27,82 @@ export { LOOKUP_ATTRIBUTE_KEYS, TIME_PRESETS, type EventQuery, type LookupAttrib
 export type { EventRow } from '../core/events/record';
 export type { RiskFlag, RiskLevel } from '../core/events/risk';
 
+/**
+ * Where a search reads events. Event history (LookupEvents, the last 90 days) is the default; the
+ * others go further back:
+ * - `archive`: a local folder of CloudTrail log files, picked in the host's folder dialog. The
+ *   webview knows it only by the host's `folderId` and the folder's `name` (never a path).
+ * - `athena`: a trail's S3 logs through Athena (the first profile; the regions are partition
+ *   filters). The table is the one `athenaSetupPlan` makes for the trail in `database`, unless
+ *   `table` names an existing one; `sql` replaces the translated query.
+ */
+export type SearchSource =
+  | { kind: 'history' }
+  /** `byRegion`: keep only events of the request's regions (otherwise every region in the files). */
+  | { kind: 'archive'; folderId: number; name: string; byRegion?: boolean }
+  | {
+      kind: 'athena';
+      /** Trail name or ARN (DescribeTrails of the profile). */
+      trail: string;
+      database?: string;
+      table?: string;
+      workgroup?: string;
+      /** s3://bucket/prefix/ for the results (needed unless the workgroup sets one). */
+      outputLocation?: string;
+      organizationId?: string;
+      sql?: string;
+    };
+
+export type SourceKind = SearchSource['kind'];
+export const SOURCE_KINDS: readonly SourceKind[] = ['history', 'archive', 'athena'];
+
 /** One search: which profiles and regions (every combination is a stream), and the question. */
 export interface SearchRequest {
   profiles: string[];
   regions: string[];
   query: EventQuery;
+  /** Absent: Event history. */
+  source?: SearchSource;
+}
+
+/** What a local-log or Athena search has done so far (the status bar shows it). */
+export type SourceProgress =
+  | {
+      kind: 'archive';
+      files: number;
+      filesRead: number;
+      filesSkipped: number;
+      bytesRead: number;
+      records: number;
+      /** Damaged files and records (the search goes on); the first 100 are listed. */
+      errors: number;
+      fileErrors: Array<{ file: string; message: string }>;
+    }
+  | {
+      kind: 'athena';
+      queryExecutionId?: string;
+      /** QUEUED | RUNNING | SUCCEEDED | FAILED | CANCELLED. */
+      state?: string;
+      scannedBytes: number;
+      billedBytes: number;
+      costUsd: number;
+      rows: number;
+    };
+
+/** A trail the Athena source can read (DescribeTrails of a profile). */
+export interface TrailOption {
+  name: string;
+  arn: string;
+  homeRegion?: string;
+  organization: boolean;
+  bucket?: string;
+}
+
+/** Remembered Athena settings (globalState) that pre-fill the form. */
+export interface AthenaDefaults {
+  database: string;
+  workgroup: string;
+  outputLocation?: string;
 }
 
 /** A result row: the event's row, who found it, and its risk flags (absent when none). */
@@ -111,6 +187,8 @@ export interface SearchProgress {
   streams: StreamProgress[];
   /** Nothing newer than this is missing (epoch ms); absent when every stream ended. */
   completeBackTo?: number;
+  /** Local logs and Athena: files and bytes read, or the query's state, data scanned and cost. */
+  source?: SourceProgress;
 }
 
 export interface ProfileOption {
@@ -144,6 +222,8 @@ export interface PanelInit {
   defaultProfile?: string;
   defaultRegion?: string;
   state?: PanelState;
+  /** Pre-fill of the Athena fields. */
+  athena?: AthenaDefaults;
 }
 
 export const PIVOT_FIELDS = ['user', 'accessKeyId', 'resource', 'sourceIp', 'eventName'] as const;
@@ -170,7 +250,13 @@ export type WebviewMessage =
   /** Run the fix command of this stream's failure (`aws sso login …`) in a terminal. */
   | { type: 'fix'; streamId: number }
   /** Retry the failed streams. */
-  | { type: 'retry' };
+  | { type: 'retry' }
+  /** Ask the host for a log folder (its folder dialog); answered by `folder`. */
+  | { type: 'pickFolder' }
+  /** The trails of a profile (for the Athena source); answered by `trails`. */
+  | { type: 'listTrails'; profile: string; region: string }
+  /** Create the Athena database and table of this source (after the host's one confirmation). */
+  | { type: 'createTable'; profile: string; region: string; source: Extract<SearchSource, { kind: 'athena' }> };
 
 export type HostMessage =
   | { type: 'init'; init: PanelInit }
@@ -187,7 +273,10 @@ export type HostMessage =
   | { type: 'reveal'; searchId: number; key: number }
   /** The answer to getRecord: the record's JSON text and the AWS CLI command that fetches it. */
   | { type: 'record'; searchId: number; key: number; json: string; cli: string }
-  | { type: 'notice'; level: 'info' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** The folder the user picked (only its name; the host keeps the path). */
+  | { type: 'folder'; folder: { folderId: number; name: string } }
+  | { type: 'trails'; profile: string; trails: TrailOption[]; error?: string };
 
 // ---------------------------------------------------------------------------------------------
 // Validation of what the webview sends
@@ -224,9 +313,61 @@ function key(value: unknown, what = 'key'): number {
   return value;
 }
 
+const MAX_SQL = 100_000;
+const IDENT = /^[a-z0-9_]{1,255}$/;
+const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
+const TRAIL = /^(arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/)?[a-zA-Z0-9._-]{1,128}$/;
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\p{Cc}'\\]*)?$/u;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+
+function optional(value: unknown, what: string, pattern: RegExp, hint: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > 1024 || !pattern.test(value)) throw new Error(`${what}: expected ${hint}`);
+  return value;
+}
+
+/** Validates a search source (untrusted: from the webview, saved state or a command argument). */
+export function parseSearchSource(value: unknown): SearchSource {
+  if (value === undefined || value === null) return { kind: 'history' };
+  if (!isRecord(value)) throw new Error('source: expected an object');
+  switch (value.kind) {
+    case 'history':
+      return { kind: 'history' };
+    case 'archive': {
+      const name = value.name;
+      if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME || /[\p{Cc}\u2028\u2029]/u.test(name)) throw new Error('source.name: expected a folder name');
+      const source: SearchSource = { kind: 'archive', folderId: key(value.folderId, 'source.folderId'), name };
+      if (value.byRegion === true) source.byRegion = true;
+      return source;
+    }
+    case 'athena': {
+      const trail = value.trail;
+      if (typeof trail !== 'string' || !TRAIL.test(trail)) throw new Error('source.trail: expected a trail name or ARN');
+      const source: Extract<SearchSource, { kind: 'athena' }> = { kind: 'athena', trail };
+      const database = optional(value.database, 'source.database', IDENT, 'a database name (a-z, 0-9, _)');
+      const table = optional(value.table, 'source.table', IDENT, 'a table name (a-z, 0-9, _)');
+      const workgroup = optional(value.workgroup, 'source.workgroup', WORKGROUP, 'a workgroup name');
+      const outputLocation = optional(value.outputLocation, 'source.outputLocation', S3_URI, 'an s3://bucket/prefix/ location');
+      const organizationId = optional(value.organizationId, 'source.organizationId', ORG_ID, 'an organization id (o-…)');
+      if (database) source.database = database;
+      if (table) source.table = table;
+      if (workgroup) source.workgroup = workgroup;
+      if (outputLocation) source.outputLocation = outputLocation;
+      if (organizationId) source.organizationId = organizationId;
+      if (value.sql !== undefined && value.sql !== null && value.sql !== '') {
+        if (typeof value.sql !== 'string' || value.sql.length > MAX_SQL || value.sql.includes(String.fromCharCode(0))) throw new Error(`source.sql: expected SQL text of at most ${MAX_SQL} characters`);
+        if (value.sql.trim() !== '') source.sql = value.sql;
+      }
+      return source;
+    }
+    default:
+      throw new Error(`source.kind: one of ${SOURCE_KINDS.join(', ')}`);
+  }
+}
+
 export function parseSearchRequest(value: unknown): SearchRequest {
   if (!isRecord(value)) throw new Error('request: expected an object');
-  return {
+  const request: SearchRequest = {
     profiles: list(value.profiles, 'profiles', profileName),
     regions: list(value.regions, 'regions', (region, what) => {
       if (!isRegionId(region)) throw new Error(`${what}: expected a region id such as us-east-1`);
@@ -234,6 +375,9 @@ export function parseSearchRequest(value: unknown): SearchRequest {
     }),
     query: parseEventQuery(value.query ?? {}),
   };
+  const source = parseSearchSource(value.source);
+  if (source.kind !== 'history') request.source = source;
+  return request;
 }
 
 function parseRange(value: unknown): { start: number; end: number } | undefined {
@@ -288,6 +432,17 @@ export function parseWebviewMessage(value: unknown): WebviewMessage {
     }
     case 'fix':
       return { type: 'fix', streamId: key(value.streamId, 'fix.streamId') };
+    case 'pickFolder':
+      return { type: 'pickFolder' };
+    case 'listTrails':
+    case 'createTable': {
+      const profile = profileName(value.profile, `${value.type}.profile`);
+      if (!isRegionId(value.region)) throw new Error(`${value.type}.region: expected a region id such as us-east-1`);
+      if (value.type === 'listTrails') return { type: 'listTrails', profile, region: value.region };
+      const source = parseSearchSource(value.source);
+      if (source.kind !== 'athena') throw new Error('createTable.source: expected an Athena source');
+      return { type: 'createTable', profile, region: value.region, source };
+    }
     default:
       throw new Error(`message: unknown type ${JSON.stringify(value.type.slice(0, 40))}`);
   }

@@ -125,3 +125,60 @@ describe('shared/protocol: the saved panel state is validated too', () => {
     assert.equal(parsePanelState({ sort: { column: 'nope', descending: true } }), undefined);
   });
 });
+
+describe('shared/protocol: search sources (local logs, Athena) are validated', () => {
+  const athena = { kind: 'athena', trail: 'MultiRegion1CloudTrail', database: 'cloudtrail_lens', workgroup: 'primary', outputLocation: 's3://athena-results-111122223333/lens/', organizationId: 'o-abcdefghij', sql: 'SELECT 1' };
+
+  it('accepts each source, Event history as no source, and drops unknown fields', () => {
+    assert.equal(parseSearchRequest({ ...request, source: { kind: 'history' } }).source, undefined);
+    assert.deepEqual(parseSearchRequest({ ...request, source: { kind: 'archive', folderId: 3, name: 'cloudtrail-logs', path: '/etc', byRegion: true } }).source, { kind: 'archive', folderId: 3, name: 'cloudtrail-logs', byRegion: true });
+    assert.deepEqual(parseSearchRequest({ ...request, source: { ...athena, extra: 1 } }).source, athena);
+    assert.deepEqual(parseSearchRequest({ ...request, source: { kind: 'athena', trail: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/T', sql: '  ' } }).source, { kind: 'athena', trail: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/T' });
+  });
+
+  it('accepts pickFolder, listTrails and createTable', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'pickFolder', path: '/etc/passwd' }), { type: 'pickFolder' });
+    assert.deepEqual(parseWebviewMessage({ type: 'listTrails', profile: 'dev', region: 'eu-west-1' }), { type: 'listTrails', profile: 'dev', region: 'eu-west-1' });
+    assert.deepEqual(parseWebviewMessage({ type: 'createTable', profile: 'dev', region: 'us-east-1', source: athena }), { type: 'createTable', profile: 'dev', region: 'us-east-1', source: athena });
+  });
+
+  const hostile: Array<[string, unknown]> = [
+    ['an unknown source kind', { kind: 's3' }],
+    ['a source that is a string', 'archive'],
+    ['an archive without a folder id', { kind: 'archive', name: 'x' }],
+    ['an archive with a path for an id', { kind: 'archive', folderId: '/etc', name: 'x' }],
+    ['an archive name with control characters', { kind: 'archive', folderId: 1, name: 'a\u0007b' }],
+    ['Athena without a trail', { kind: 'athena' }],
+    ['a trail with SQL in it', { kind: 'athena', trail: "x' OR 1=1 --" }],
+    ['a database with a quote', { kind: 'athena', trail: 'T', database: 'db"; DROP TABLE x; --' }],
+    ['a table with upper case', { kind: 'athena', trail: 'T', table: 'Events' }],
+    ['a result location that is not S3', { kind: 'athena', trail: 'T', outputLocation: 'https://evil.example/' }],
+    ['a result location with a quote', { kind: 'athena', trail: 'T', outputLocation: "s3://bucket/a'b" }],
+    ['a bad organization id', { kind: 'athena', trail: 'T', organizationId: 'org-1' }],
+    ['a workgroup with spaces', { kind: 'athena', trail: 'T', workgroup: 'a b' }],
+    ['SQL that is not text', { kind: 'athena', trail: 'T', sql: { toString: 1 } }],
+    ['SQL too long', { kind: 'athena', trail: 'T', sql: 'x'.repeat(100_001) }],
+  ];
+  for (const [what, source] of hostile) {
+    it(`rejects ${what}`, () => {
+      assert.throws(() => parseWebviewMessage({ type: 'search', request: { ...request, source } }), Error);
+    });
+  }
+
+  it('rejects hostile listTrails and createTable messages', () => {
+    for (const message of [
+      { type: 'listTrails', profile: 'dev' },
+      { type: 'listTrails', profile: 'dev\nx', region: 'us-east-1' },
+      { type: 'listTrails', profile: 'dev', region: 'http://evil' },
+      { type: 'createTable', profile: 'dev', region: 'us-east-1' },
+      { type: 'createTable', profile: 'dev', region: 'us-east-1', source: { kind: 'archive', folderId: 1, name: 'x' } },
+      { type: 'createTable', profile: 'dev', region: 'us-east-1', source: { kind: 'athena', trail: 'T', database: 'A-B' } },
+    ]) {
+      assert.throws(() => parseWebviewMessage(message), Error, JSON.stringify(message));
+    }
+  });
+
+  it('forgets a saved form whose source does not validate', () => {
+    assert.deepEqual(parsePanelState({ request: { ...request, source: { kind: 'athena', trail: "'" } }, columns: ['time'] }), { columns: ['time'] });
+  });
+});

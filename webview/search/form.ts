@@ -2,6 +2,10 @@
  * The query form: profiles and regions (several of each), a time preset or a custom range, the
  * eight LookupEvents attributes, and the filters AWS lacks (errors, source IP, user agent, read or
  * write, free text, risk), Insights. It reads into a SearchRequest and fills from one.
+ *
+ * The Source choice: Event history (default), a local log folder (the host's folder dialog answers
+ * `pickFolder` with an id and a name — never a path), or Athena (the host answers `listTrails`;
+ * "Create table…" asks the host, which confirms in a modal before running anything).
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -10,7 +14,8 @@ import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { TIME_PRESETS, type EventQuery, type LookupAttributeKey, type PanelInit, type SearchRequest, type TimePreset } from '../../src/shared/protocol';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import { TIME_PRESETS, type EventQuery, type LookupAttributeKey, type PanelInit, type SearchRequest, type SearchSource, type SourceKind, type TimePreset, type TrailOption, type WebviewMessage } from '../../src/shared/protocol';
 import { h } from './dom';
 
 interface ValueElement extends HTMLElement {
@@ -78,12 +83,39 @@ function setSelected(element: ListElement, values: readonly string[]): void {
   element.value = [...values];
 }
 
+function clearChildren(element: HTMLElement): void {
+  while (element.firstChild) element.removeChild(element.firstChild);
+}
+
 function check(id: string, label: string): CheckElement {
   return h('vscode-checkbox', { id }, label);
 }
 
+const SOURCE_OPTIONS: Array<{ value: SourceKind; label: string }> = [
+  { value: 'history', label: 'Event history (90 days)' },
+  { value: 'archive', label: 'Local log folder' },
+  { value: 'athena', label: 'Athena (trail’s S3 logs)' },
+];
+
+/** Source messages the form sends (the host answers with `folder` / `trails`). */
+export type FormMessage = Extract<WebviewMessage, { type: 'pickFolder' | 'listTrails' | 'createTable' }>;
+
 export class QueryForm {
   readonly element: HTMLElement;
+  private readonly source: ValueElement;
+  private readonly archiveRow: HTMLElement;
+  private readonly athenaRow: HTMLElement;
+  private readonly folderName: HTMLElement;
+  private folder: { folderId: number; name: string } | undefined;
+  private readonly trail: ValueElement;
+  private readonly trailHint: HTMLElement;
+  private readonly database: ValueElement;
+  private readonly workgroup: ValueElement;
+  private readonly outputLocation: ValueElement;
+  private readonly organizationId: ValueElement;
+  private readonly sql: ValueElement;
+  private trailsFor: string | undefined;
+  private readonly regionsField: HTMLElement;
   private readonly profiles: ListElement;
   private readonly regions: ListElement;
   private readonly time: ValueElement;
@@ -105,13 +137,52 @@ export class QueryForm {
   constructor(
     private readonly init: PanelInit,
     private readonly submit: (request: SearchRequest) => void,
+    private readonly post: (message: FormMessage) => void = () => undefined,
   ) {
     const profileOptions = init.profiles.map((profile) => ({ value: profile.name, label: profile.name, description: [profile.kind, profile.region].filter(Boolean).join(' · ') }));
     const regionOptions = init.regions.map((region) => ({ value: region.id, label: region.id, description: region.name }));
     const saved = init.state?.request;
     this.profiles = multi('profiles', 'Profiles', profileOptions, saved?.profiles ?? (init.defaultProfile ? [init.defaultProfile] : []));
     this.regions = multi('regions', 'Regions', regionOptions, saved?.regions ?? (init.defaultRegion ? [init.defaultRegion] : []), true);
-    this.time = single('time', 'Time range', [...TIME_PRESETS.map((value) => ({ value, label: PRESET_LABELS[value] })), { value: 'custom', label: 'Custom range…' }], '24h');
+    this.time = single('time', 'Time range', [...TIME_PRESETS.map((value) => ({ value, label: PRESET_LABELS[value] })), { value: 'all', label: 'All time (local logs, Athena)' }, { value: 'custom', label: 'Custom range…' }], '24h');
+
+    // Source: Event history, a local folder (the host's dialog), or Athena over a trail's logs.
+    this.source = single('source', 'Source', SOURCE_OPTIONS, 'history');
+    this.source.addEventListener('change', () => this.syncSource());
+    const chooseFolder = h('vscode-button', { id: 'choose-folder', secondary: true, title: 'Choose a folder of CloudTrail log files (.json, .json.gz)' }, 'Choose folder…');
+    chooseFolder.addEventListener('click', () => this.post({ type: 'pickFolder' }));
+    this.folderName = h('span', { class: 'folder-name', id: 'folder-name' }, 'No folder chosen');
+    this.archiveRow = h('div', { class: 'query-row source-archive', hidden: true }, h('div', { class: 'field' }, chooseFolder), h('div', { class: 'field' }, this.folderName), h('span', { class: 'field-hint' }, 'Every log file below the folder; damaged files are reported and skipped. Free: read on this machine.'));
+    const athena = init.athena;
+    this.trail = single('athena-trail', 'Trail', [{ value: '', label: 'Loading trails…' }], '');
+    this.trailHint = h('span', { class: 'field-hint', id: 'trail-hint' }, '');
+    const refresh = h('vscode-button', { id: 'athena-refresh', secondary: true, title: 'List the trails of the selected profile again' }, 'Refresh');
+    refresh.addEventListener('click', () => this.requestTrails(true));
+    this.database = text('athena-database', 'cloudtrail_lens');
+    this.database.value = athena?.database ?? 'cloudtrail_lens';
+    this.workgroup = text('athena-workgroup', 'primary');
+    this.workgroup.value = athena?.workgroup ?? 'primary';
+    this.outputLocation = text('athena-output', 's3://bucket/athena-results/');
+    this.outputLocation.value = athena?.outputLocation ?? '';
+    this.organizationId = text('athena-org', 'o-… (organization trails)');
+    this.sql = h('vscode-textarea', { id: 'athena-sql', placeholder: 'Optional: your own SQL instead of the filters (SELECT … FROM "database"."table" …)', rows: 3 });
+    const createTable = h('vscode-button', { id: 'athena-create', secondary: true, title: 'Create the Athena database and table for this trail (you confirm the statements first)' }, 'Create table…');
+    createTable.addEventListener('click', () => this.onCreateTable());
+    this.athenaRow = h(
+      'div',
+      { class: 'query-row source-athena', hidden: true },
+      field('Trail', this.trail),
+      h('div', { class: 'field' }, refresh),
+      field('Database', this.database),
+      field('Workgroup', this.workgroup),
+      field('Result location', this.outputLocation, 'needed unless the workgroup sets one'),
+      field('Organization ID', this.organizationId),
+      h('div', { class: 'field' }, createTable),
+      field('SQL', this.sql),
+      h('span', { class: 'field-hint' }, 'Billed by data scanned: $5 per TB, 10 MB minimum per query. Queries read only the partitions of the time range.'),
+      this.trailHint,
+    );
+
     this.start = text('time-start', '', 'datetime-local');
     this.end = text('time-end', '', 'datetime-local');
     this.custom = h('div', { class: 'custom-range', hidden: true }, field('From', this.start), field('To', this.end));
@@ -148,14 +219,21 @@ export class QueryForm {
     const reset = h('vscode-button', { id: 'reset', secondary: true, title: 'Clear the filters (keeps profiles, regions and time)' }, 'Clear filters');
     reset.addEventListener('click', () => this.clearFilters());
 
+    this.regionsField = field('Regions', this.regions, 'IAM, STS and CloudFront events are recorded in us-east-1.');
+    this.profiles.addEventListener('change', () => {
+      if (this.source.value === 'athena') this.requestTrails(false);
+    });
     this.element = h(
       'form',
       { class: 'query', 'aria-label': 'Search CloudTrail events' },
+      h('div', { class: 'query-row source' }, field('Source', this.source)),
+      this.archiveRow,
+      this.athenaRow,
       h(
         'div',
         { class: 'query-row scope' },
         field('Profiles', this.profiles),
-        field('Regions', this.regions, 'IAM, STS and CloudFront events are recorded in us-east-1.'),
+        this.regionsField,
         field('Time', this.time),
         this.custom,
         field('Newest', this.limit, 'matches, then pause'),
@@ -187,6 +265,89 @@ export class QueryForm {
     if (init.state?.request) this.fill(init.state.request);
   }
 
+  /** The folder the host registered after its dialog. */
+  setFolder(folder: { folderId: number; name: string }): void {
+    this.folder = folder;
+    this.folderName.textContent = folder.name;
+    this.folderName.title = `Folder: ${folder.name}`;
+  }
+
+  /** The trails of a profile (the host's DescribeTrails). */
+  setTrails(profile: string, trails: readonly TrailOption[], error?: string): void {
+    if (profile !== this.trailsFor) return;
+    const current = this.trail.value;
+    clearChildren(this.trail);
+    if (trails.length === 0) this.trail.appendChild(h('vscode-option', { value: '' }, error ? 'Trails could not be listed' : 'No trails in this profile'));
+    for (const trail of trails) {
+      const description = [trail.homeRegion, trail.organization ? 'organization' : '', trail.bucket].filter(Boolean).join(' · ');
+      this.trail.appendChild(h('vscode-option', { value: trail.arn || trail.name, description, selected: current === trail.arn || current === trail.name }, trail.name));
+    }
+    const first = trails[0];
+    if (!trails.some((trail) => trail.arn === current || trail.name === current) && first) this.trail.value = first.arn || first.name;
+    this.trailHint.textContent = error ? `Trails of ${profile}: ${error}` : '';
+  }
+
+  private requestTrails(force: boolean): void {
+    const profile = this.profiles.value[0];
+    if (!profile || (!force && profile === this.trailsFor)) return;
+    this.trailsFor = profile;
+    const region = this.regions.value[0] ?? this.init.defaultRegion ?? 'us-east-1';
+    this.post({ type: 'listTrails', profile, region });
+  }
+
+  private onCreateTable(): void {
+    const request = this.read();
+    if (typeof request === 'string') {
+      this.showError(request);
+      return;
+    }
+    const source = request.source;
+    if (source?.kind !== 'athena') return;
+    this.showError(undefined);
+    const table = { ...source };
+    delete table.sql;
+    this.post({ type: 'createTable', profile: request.profiles[0] ?? '', region: request.regions[0] ?? '', source: table });
+  }
+
+  private syncSource(): void {
+    const kind = this.source.value;
+    this.archiveRow.hidden = kind !== 'archive';
+    this.athenaRow.hidden = kind !== 'athena';
+    // Local logs hold every region the files hold: no region choice.
+    this.regionsField.hidden = kind === 'archive';
+    if (kind === 'athena') this.requestTrails(false);
+  }
+
+  private readSource(): SearchSource | string {
+    switch (this.source.value) {
+      case 'archive':
+        if (!this.folder) return 'Choose a folder of CloudTrail log files.';
+        return { kind: 'archive', folderId: this.folder.folderId, name: this.folder.name };
+      case 'athena': {
+        const trail = this.trail.value;
+        if (!trail) return 'Choose a trail (its S3 logs are what Athena reads).';
+        const source: SearchSource = { kind: 'athena', trail };
+        const database = this.database.value.trim();
+        if (database && !/^[a-z0-9_]{1,255}$/.test(database)) return 'Database: lower-case letters, digits and _.';
+        if (database) source.database = database;
+        const workgroup = this.workgroup.value.trim();
+        if (workgroup && !/^[a-zA-Z0-9._-]{1,128}$/.test(workgroup)) return 'Workgroup: letters, digits, . _ -';
+        if (workgroup) source.workgroup = workgroup;
+        const output = this.outputLocation.value.trim();
+        if (output && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^']*)?$/.test(output)) return 'Result location: s3://bucket/prefix/';
+        if (output) source.outputLocation = output;
+        const org = this.organizationId.value.trim();
+        if (org && !/^o-[a-z0-9]{10,32}$/.test(org)) return 'Organization ID: o- followed by 10 to 32 letters or digits.';
+        if (org) source.organizationId = org;
+        const sql = this.sql.value.trim();
+        if (sql) source.sql = sql;
+        return source;
+      }
+      default:
+        return { kind: 'history' };
+    }
+  }
+
   /** Shows a request in the form. */
   fill(request: SearchRequest): void {
     const known = new Set(this.init.profiles.map((profile) => profile.name));
@@ -198,6 +359,19 @@ export class QueryForm {
     }
     setSelected(this.profiles, request.profiles);
     setSelected(this.regions, request.regions);
+    const source = request.source ?? { kind: 'history' };
+    this.source.value = source.kind;
+    if (source.kind === 'archive') this.setFolder({ folderId: source.folderId, name: source.name });
+    if (source.kind === 'athena') {
+      if (!Array.from(this.trail.querySelectorAll('vscode-option')).some((option) => option.getAttribute('value') === source.trail)) this.trail.appendChild(h('vscode-option', { value: source.trail }, source.trail.replace(/^arn:[^/]*\//, '')));
+      this.trail.value = source.trail;
+      this.database.value = source.database ?? this.database.value;
+      this.workgroup.value = source.workgroup ?? this.workgroup.value;
+      this.outputLocation.value = source.outputLocation ?? this.outputLocation.value;
+      this.organizationId.value = source.organizationId ?? '';
+      this.sql.value = source.sql ?? '';
+    }
+    this.syncSource();
     const query = request.query;
     const time = query.time;
     if (time && 'preset' in time) this.time.value = time.preset;
@@ -205,7 +379,7 @@ export class QueryForm {
       this.time.value = 'custom';
       this.start.value = time.start !== undefined ? localInput(time.start) : '';
       this.end.value = time.end !== undefined ? localInput(time.end) : '';
-    } else this.time.value = '90d';
+    } else this.time.value = request.source && request.source.kind !== 'history' ? 'all' : '90d';
     this.syncCustom();
     this.limit.value = String(query.limit ?? DEFAULT_LIMIT);
     for (const [key, control] of this.attributes) control.value = (query.attributes?.[key] ?? []).join(', ');
@@ -225,9 +399,15 @@ export class QueryForm {
     const profiles = [...this.profiles.value];
     const regions = [...this.regions.value];
     if (profiles.length === 0) return 'Choose at least one profile.';
+    const source = this.readSource();
+    if (typeof source === 'string') return source;
+    // Local logs search every region in the files; the request still names one (the protocol's shape).
+    if (source.kind === 'archive' && regions.length === 0) regions.push(this.init.defaultRegion ?? 'us-east-1');
     if (regions.length === 0) return 'Choose at least one region.';
     const query: EventQuery = {};
-    if (this.time.value === 'custom') {
+    if (this.time.value === 'all') {
+      if (source.kind === 'history') query.time = { preset: '90d' };
+    } else if (this.time.value === 'custom') {
       const start = this.start.value ? new Date(this.start.value).getTime() : undefined;
       const end = this.end.value ? new Date(this.end.value).getTime() : undefined;
       if ((start !== undefined && !Number.isFinite(start)) || (end !== undefined && !Number.isFinite(end))) return 'The custom range needs valid times.';
@@ -253,7 +433,7 @@ export class QueryForm {
     const limit = Number(this.limit.value || DEFAULT_LIMIT);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) return 'Newest: a whole number from 1 to 100,000.';
     query.limit = limit;
-    return { profiles, regions, query };
+    return source.kind === 'history' ? { profiles, regions, query } : { profiles, regions, query, source };
   }
 
   showError(message: string | undefined): void {

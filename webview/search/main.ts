@@ -115,6 +115,12 @@ class SearchApp {
       case 'notice':
         this.status.showNotice(message.level, message.message);
         break;
+      case 'folder':
+        this.form?.setFolder(message.folder);
+        break;
+      case 'trails':
+        this.form?.setTrails(message.profile, message.trails, message.error);
+        break;
     }
   }
 
@@ -123,7 +129,7 @@ class SearchApp {
     if (init.state?.request === undefined && this.state.request) state.request = this.state.request;
     this.state = state;
     clear(this.root);
-    this.form = new QueryForm({ ...init, state }, (request) => this.submit(request));
+    this.form = new QueryForm({ ...init, state }, (request) => this.submit(request), (message) => vscode.postMessage(message));
     const noProfiles =
       init.profiles.length === 0 ? h('p', { class: 'hint' }, 'No AWS profile found. Create one with ', h('code', {}, 'aws configure'), ' or ', h('code', {}, 'aws configure sso'), '.') : null;
     append(

@@ -3,7 +3,8 @@
  * progress of every stream (fetched / matched, requests, pages, throttles), failures with what to
  * do, and the controls that act on a running search (cancel, load more, keep going, retry).
  */
-import type { DoneReason, PlanInfo, SearchProgress, StreamFailure, StreamProgress, StreamState, WebviewMessage } from '../../src/shared/protocol';
+import { formatBytes, formatUsd } from '../../src/core/athena/cost';
+import type { DoneReason, PlanInfo, SearchProgress, SourceProgress, StreamFailure, StreamProgress, StreamState, WebviewMessage } from '../../src/shared/protocol';
 import { formatTime } from './columns';
 import { append, clear, h } from './dom';
 
@@ -93,6 +94,10 @@ export class StatusView {
   }
 
   progress(progress: SearchProgress): void {
+    if (progress.source) {
+      this.sourceProgress(progress, progress.source);
+      return;
+    }
     const t = progress.total;
     const back = progress.completeBackTo !== undefined && Number.isFinite(progress.completeBackTo) ? ` · complete back to ${formatTime(progress.completeBackTo)}` : '';
     const plural = (count: number, word: string): string => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
@@ -102,6 +107,23 @@ export class StatusView {
     if (progress.streams.length > 1 || progress.streams.some((stream) => stream.state === 'failed' || stream.state === 'paused')) {
       for (const stream of progress.streams) this.streams.appendChild(this.streamItem(stream));
     }
+  }
+
+  /** Local logs: files and bytes read, damaged files listed; Athena: state, data scanned, estimated cost. */
+  private sourceProgress(progress: SearchProgress, source: SourceProgress): void {
+    const plural = (count: number, word: string): string => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
+    const searching = progress.running ? 'Searching… ' : '';
+    const matched = n(progress.total.matched);
+    clear(this.streams);
+    if (source.kind === 'archive') {
+      this.totals.textContent = `${searching}${matched} matched · ${n(source.filesRead)} of ${plural(source.files, 'file')} read (${formatBytes(source.bytesRead)})${source.filesSkipped ? ` · ${n(source.filesSkipped)} skipped by date or region` : ''} · ${plural(source.records, 'record')}${source.errors ? ` · ${plural(source.errors, 'problem')} in damaged files` : ''}`;
+      for (const error of source.fileErrors) this.streams.appendChild(h('li', { class: 'file-error', 'data-state': 'failed' }, icon('codicon-warning'), h('span', { class: 'stream-label' }, error.file), h('span', { class: 'stream-counts' }, error.message)));
+    } else {
+      const state = source.state ?? 'STARTING';
+      this.totals.textContent = `${searching}Athena ${state} · ${formatBytes(source.scannedBytes)} scanned · about ${formatUsd(source.costUsd)}${source.billedBytes ? ` (billed ${formatBytes(source.billedBytes)})` : ''} · ${matched} matched of ${plural(source.rows, 'row')}`;
+      this.totals.dataset.athenaState = state;
+    }
+    this.setRunning(progress.running);
   }
 
   failure(failure: StreamFailure): void {

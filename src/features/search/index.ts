@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Commands, WebviewTypes } from '../../shared/commands';
 import { parsePanelState } from '../../shared/protocol';
 import { parseSearchArgument, requestFromArgument, type SearchArgument } from './args';
-import { SearchPanel, type SearchServices } from './panel';
+import { registerFolder, SearchPanel, type SearchServices } from './panel';
 import type { SearchSummary } from './session';
 
 export const EXPORT_COMMAND = 'cloudtrailLens.exportSearchResults';
@@ -24,7 +24,7 @@ function openPanel(context: vscode.ExtensionContext, services: SearchServices): 
     return SearchPanel.current;
   }
   const panel = vscode.window.createWebviewPanel(WebviewTypes.search, 'CloudTrail: Search Events', vscode.ViewColumn.Active, { enableScripts: true });
-  return new SearchPanel(panel, context.extensionUri, services, undefined);
+  return new SearchPanel(panel, context.extensionUri, services, undefined, context.globalState);
 }
 
 async function searchCommand(context: vscode.ExtensionContext, services: SearchServices, raw: unknown): Promise<SearchSummary | undefined> {
@@ -38,7 +38,10 @@ async function searchCommand(context: vscode.ExtensionContext, services: SearchS
   if (!argument) return undefined;
   const target = services.active.current ?? (await services.active.ready);
   try {
-    const request = requestFromArgument(argument, { profile: target.profile, region: target.region, query: { time: { preset: '24h' } } });
+    const given = argument.source;
+    // A folder named by its path (a trusted caller): registered; the webview gets its id and name only.
+    const source = given?.kind === 'archive' ? { kind: 'archive' as const, ...registerFolder(given.folder), ...(given.byRegion && { byRegion: true }) } : given;
+    const request = requestFromArgument(argument, { profile: target.profile, region: target.region, query: source?.kind === 'archive' ? {} : { time: { preset: '24h' } } }, source);
     return await panel.prefill(request, argument.run);
   } catch (error) {
     services.log.warn(`search: ignored the command's argument (${error instanceof Error ? error.message : String(error)})`);
@@ -89,7 +92,7 @@ export function register(context: vscode.ExtensionContext, services: SearchServi
     vscode.window.registerWebviewPanelSerializer(WebviewTypes.search, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         SearchPanel.current?.dispose();
-        new SearchPanel(panel, context.extensionUri, services, parsePanelState(state));
+        new SearchPanel(panel, context.extensionUri, services, parsePanelState(state), context.globalState);
         return Promise.resolve();
       },
     }),

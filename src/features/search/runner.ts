@@ -489,7 +489,7 @@ export class SearchRun {
 }
 
 /** A one-line description of how a search ended, for the panel and the CLI. */
-export function doneMessage(reason: DoneReason, run: SearchRun): string {
+export function doneMessage(reason: DoneReason, run: Pick<SearchRun, 'matched' | 'failedStreams' | 'scanLimit'>): string {
   const count = run.matched.toLocaleString('en-US');
   const plural = run.matched === 1 ? '' : 'es';
   const failed = run.failedStreams;

@@ -20,10 +20,14 @@ import {
   type PivotField,
   type SearchRequest,
   type SearchRow,
+  type SearchSource,
+  type SourceProgress,
   type StreamFailure,
+  type TrailOption,
   type WebviewMessage,
 } from '../../shared/protocol';
-import { doneMessage, recordOf, SearchRun, type LookupFn, type SearchItem, type StreamSnapshot } from './runner';
+import { doneMessage, recordOf, type LookupFn, type SearchItem, type StreamSnapshot } from './runner';
+import { createSearchRun, type SearchRunLike, type SourceOpeners } from './sources';
 import { Throttle } from './throttle';
 
 /** What the session needs from the editor. */
@@ -38,6 +42,12 @@ export interface SessionHost {
   save(defaultName: string, format: ExportFormat, content: string): Promise<string | undefined>;
   /** Runs an error's fix command (`aws sso login …`) in a terminal. */
   runFix(error: AwsError): void;
+  /** Local logs: the folder dialog; resolves with the id and name the webview may know (not the path). */
+  pickFolder?(): Promise<{ folderId: number; name: string } | undefined>;
+  /** Athena: the trails of a profile (DescribeTrails). */
+  listTrails?(profile: string, region: string): Promise<TrailOption[]>;
+  /** Athena: shows the setup statements in one confirmation, then runs them; resolves with a message, undefined when declined. */
+  createTable?(profile: string, region: string, source: Extract<SearchSource, { kind: 'athena' }>): Promise<string | undefined>;
 }
 
 export interface SessionOptions {
@@ -48,6 +58,8 @@ export interface SessionOptions {
   now?: () => number;
   /** Events one stream scans per round (default: the runner's). */
   scanLimit?: number;
+  /** Local logs and Athena (absent: Event history only). */
+  sources?: SourceOpeners;
 }
 
 /** How a search ended, for whoever started it (the command's return value). */
@@ -61,6 +73,8 @@ export interface SearchSummary {
   failures: StreamFailure[];
   /** The newest matches (at most 1,000). */
   rows: SearchRow[];
+  /** Local logs and Athena: files and bytes read, or the query's state, data scanned and cost. */
+  source?: SourceProgress;
 }
 
 /** Rows per `rows` message when replaying a whole search. */
@@ -138,11 +152,11 @@ export function pivotRequest(base: SearchRequest, item: SearchItem, field: Pivot
       query.attributes = { EventName: [row.eventName] };
       break;
   }
-  return { profiles: [...base.profiles], regions: [...base.regions], query };
+  return { profiles: [...base.profiles], regions: [...base.regions], query, ...(base.source && { source: base.source }) };
 }
 
 export class SearchSession {
-  private run: SearchRun | undefined;
+  private run: SearchRunLike | undefined;
   private searchId = 0;
   private keyCounter = 0;
   private started = 0;
@@ -259,6 +273,25 @@ export class SearchSession {
         if (error?.command) this.host.runFix(error);
         return;
       }
+      case 'pickFolder': {
+        const folder = await this.host.pickFolder?.();
+        if (folder) this.host.post({ type: 'folder', folder });
+        return;
+      }
+      case 'listTrails': {
+        if (!this.host.listTrails) return;
+        try {
+          this.host.post({ type: 'trails', profile: message.profile, trails: await this.host.listTrails(message.profile, message.region) });
+        } catch (error) {
+          this.host.post({ type: 'trails', profile: message.profile, trails: [], error: error instanceof Error ? error.message : String(error) });
+        }
+        return;
+      }
+      case 'createTable': {
+        const done = await this.host.createTable?.(message.profile, message.region, message.source);
+        if (done) this.notice('info', done);
+        return;
+      }
     }
   }
 
@@ -306,11 +339,11 @@ export class SearchSession {
     this.pendingReveal = undefined;
     const searchId = ++this.searchId;
     this.state = { ...this.state, request };
-    let run: SearchRun;
+    let run: SearchRunLike;
     try {
-      run = new SearchRun(
+      run = createSearchRun(
         request,
-        { lookup: this.options.lookup, now: this.options.now?.(), nextKey: () => this.keyCounter++, scanLimit: this.options.scanLimit },
+        { lookup: this.options.lookup, now: this.options.now?.(), nextKey: () => this.keyCounter++, scanLimit: this.options.scanLimit, sources: this.options.sources },
         {
           rows: (items) => {
             if (this.run !== run) return;
@@ -425,13 +458,15 @@ export class SearchSession {
   private settle(reason: string, message: string): void {
     const run = this.run;
     if (!run || this.finishers.length === 0) return;
-    const total = run.progress(this.searchId).total;
+    const progress = run.progress(this.searchId);
+    const total = progress.total;
     const rows = run
       .results()
       .sort((a, b) => b.row.time - a.row.time)
       .slice(0, 1000)
       .map(toSearchRow);
     const summary: SearchSummary = { searchId: this.searchId, reason, message, matched: run.matched, fetched: total.fetched, requests: total.requests, failures: [...this.failures], rows };
+    if (progress.source) summary.source = progress.source;
     for (const finish of this.finishers.splice(0)) finish(summary);
   }
 
