@@ -111,7 +111,7 @@ describe('CLI: cloudtrail-lens posture', function () {
 
   describe('the built binary (dist/cli.js)', function () {
     before(function () {
-      if (!existsSync(CLI)) this.skip(); // built by `node esbuild.mjs`
+      assert.ok(existsSync(CLI), 'dist/cli.js is missing: build it with `node esbuild.mjs`');
     });
 
     it('prints JSON, exit 0, for readable profiles', async () => {

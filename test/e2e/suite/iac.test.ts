@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { requestScreenshot } from './harness';
+import { requestScreenshot, skipOrFail } from './harness';
 
 const EXTENSION_ID = 'cloudtrail-lens.cloudtrail-lens';
 const SCAN_COMMAND = 'cloudtrailLens.scanWorkspace';
@@ -52,7 +52,7 @@ describe('IaC checks in VS Code', function () {
     assert.ok(extension);
     await extension.activate();
     const commands = await vscode.commands.getCommands(true);
-    if (!commands.includes(SCAN_COMMAND)) this.skip();
+    if (!commands.includes(SCAN_COMMAND)) skipOrFail(this, 'the IaC feature is not registered');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctl-iac-e2e-'));
   });
 

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { callCloudTrail } from '../../support/endpoint/testing';
-import { canTakeScreenshots, requestScreenshot } from './harness';
+import { canTakeScreenshots, requestScreenshot, skipOrFail } from './harness';
 
 const EXTENSION_ID = 'cloudtrail-lens.cloudtrail-lens';
 const WHO_CHANGED = 'cloudtrailLens.whoChanged';
@@ -116,8 +116,8 @@ describe('Lookups in VS Code ("Who Changed This?", palette, hover)', function ()
     assert.ok(extension);
     await extension.activate();
     const commands = await vscode.commands.getCommands(true);
-    if (!commands.includes(WHO_CHANGED)) this.skip();
-    if (!process.env.AWS_ENDPOINT_URL) this.skip(); // the harness did not start the local endpoint
+    if (!commands.includes(WHO_CHANGED)) skipOrFail(this, 'the lookup feature is not registered');
+    if (!process.env.AWS_ENDPOINT_URL) skipOrFail(this, 'the harness did not start the local endpoint');
     url = process.env.AWS_ENDPOINT_URL;
     seeded = await pickSeededResource(url);
     assert.ok(seeded.writes.length > 0);

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { skipOrFail } from './harness';
 
 const EXTENSION_ID = 'cloudtrail-lens.cloudtrail-lens';
 const SEARCH_COMMAND = 'cloudtrailLens.searchEvents';
@@ -45,7 +46,7 @@ describe('Search panel sources in VS Code (local logs, Athena)', function () {
 
   it('searches the demo workspace’s log archives: rows from the files, older than Event history keeps, with risk flags', async function () {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) this.skip();
+    if (!folder) skipOrFail(this, 'no workspace folder is open');
     const summary = await vscode.commands.executeCommand<SearchSummary | undefined>(SEARCH_COMMAND, {
       source: { kind: 'archive', folder: join(folder.uri.fsPath, 'cloudtrail-logs') },
       query: { attributes: { EventSource: 'iam.amazonaws.com' } },
@@ -62,7 +63,7 @@ describe('Search panel sources in VS Code (local logs, Athena)', function () {
   });
 
   it('searches Athena over a seeded trail on the local endpoint: the seeded events, data scanned and cost reported', async function () {
-    if (!process.env.AWS_ENDPOINT_URL) this.skip(); // the harness did not start the local endpoint
+    if (!process.env.AWS_ENDPOINT_URL) skipOrFail(this, 'the harness did not start the local endpoint');
     // The table, as the panel's confirmed "Create table" makes it (same plan), through the CLI.
     await new Promise<void>((resolve, reject) => {
       execFile('node', [join(extensionPath, 'dist', 'cli.js'), 'events', '--profile', 'ctl-default', '--region', 'us-east-1', '--athena', '--trail', 'MultiRegion1CloudTrail', '--output-location', OUTPUT, '--create-table', '--limit', '1', '--format', 'json'], { env: process.env }, (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}: ${stderr}`)) : resolve()));

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { requestScreenshot } from './harness';
+import { requestScreenshot, skipOrFail } from './harness';
 
 const EXTENSION_ID = 'cloudtrail-lens.cloudtrail-lens';
 const SEARCH_COMMAND = 'cloudtrailLens.searchEvents';
@@ -39,7 +39,7 @@ describe('Search panel in VS Code', function () {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);
     await extension.activate();
-    if (!process.env.AWS_ENDPOINT_URL) this.skip(); // the harness did not start the local endpoint
+    if (!process.env.AWS_ENDPOINT_URL) skipOrFail(this, 'the harness did not start the local endpoint');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
