@@ -18,6 +18,7 @@ import type { ProfileScan } from '../core/posture/report';
 import type { Remediation } from '../core/posture/remediation';
 import type { AthenaSetupPlan } from '../core/athena/ddl';
 import type { AthenaItem, AthenaPlace, AthenaRunInput, AthenaRunOptions } from './athena';
+import type { LakeItem, LakeRunInput, LakeRunOptions, LakeStore } from './lake';
 import type { AwsLayer, AwsLayerOptions } from './layer';
 import type { PostureScanOptions } from './posture';
 import { ProfileStore } from './profiles';
@@ -26,6 +27,7 @@ import { silentLog, type AwsTarget, type CallOptions, type LookupEventsInput, ty
 export { AwsError, isAwsError, type AwsErrorKind, type AwsErrorInfo } from '../core/aws/errors';
 export type { AwsProfile, ProfileKind, ProfileSet } from '../core/aws/profiles';
 export type { AthenaItem, AthenaPlace, AthenaRunInput, AthenaRunOptions, AthenaStats } from './athena';
+export type { LakeItem, LakeRunInput, LakeRunOptions, LakeStats, LakeStore } from './lake';
 export type { AwsLayer, AwsLayerOptions } from './layer';
 export type { PostureScanOptions } from './posture';
 export { ProfileStore } from './profiles';
@@ -134,6 +136,18 @@ export class AwsServices implements Disposable {
   async *runAthenaQuery(target: AwsTarget, input: AthenaRunInput, options: AthenaRunOptions = {}): AsyncGenerator<AthenaItem, void, undefined> {
     const [layer, athena] = await Promise.all([this.layer(), import('./athena.js')]);
     yield* athena.runAthenaQuery(layer, target, input, options);
+  }
+
+  /** The ENABLED CloudTrail Lake event data stores of a profile (./lake.ts); none for most accounts. */
+  async listEventDataStores(target: AwsTarget, signal?: AbortSignal): Promise<LakeStore[]> {
+    const [layer, lake] = await Promise.all([this.layer(), import('./lake.js')]);
+    return lake.listEventDataStores(layer, target, signal);
+  }
+
+  /** Runs a search (or raw SQL) against a CloudTrail Lake event data store: see ./lake.ts runLakeQuery. Aborting sends CancelQuery. */
+  async *runLakeQuery(target: AwsTarget, input: LakeRunInput, options: LakeRunOptions = {}): AsyncGenerator<LakeItem, void, undefined> {
+    const [layer, lake] = await Promise.all([this.layer(), import('./lake.js')]);
+    yield* lake.runLakeQuery(layer, target, input, options);
   }
 
   /**

@@ -365,6 +365,15 @@ export class AwsLayer implements Disposable {
     }
   }
 
+  /** The CloudTrail client of a profile and region (the cached one), for calls the layer has no method for (CloudTrail Lake). */
+  async cloudTrailClient(target: AwsTarget): Promise<CloudTrailClient> {
+    try {
+      return await this.clients.cloudTrail(target.profile, target.region);
+    } catch (error) {
+      throw toAwsError(error, await this.errorContext(target, 'cloudtrail:client'));
+    }
+  }
+
   /**
    * Runs one request with the layer's error handling: rejects with an AwsError (kind, next step,
    * the missing IAM action named after `operation`); a refused credential is forgotten.

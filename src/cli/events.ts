@@ -19,7 +19,8 @@ import { formatTimestamp } from '../core/events/format';
 import { MAX_QUERY_LIMIT, TIME_PRESETS, parseEventQuery, type EventQuery, type LookupAttributeKey, type TimePreset } from '../core/events/query';
 import { maxRiskLevel } from '../core/events/risk';
 import { compareNewestFirst } from '../core/events/streams';
-import { archiveOpener, athenaOpener, athenaPlanOf, athenaTarget, existingTable, findTrail, type AthenaBackend } from '../features/search/openers';
+import { newLakeStats, runLakeQuery, type LakeStats } from '../aws/lake';
+import { archiveOpener, athenaOpener, lakeOpener, athenaPlanOf, athenaTarget, existingTable, findTrail, type AthenaBackend } from '../features/search/openers';
 import { doneMessage, recordOf, SearchRun, type SearchItem, type StreamSnapshot } from '../features/search/runner';
 import { createSearchRun, type SourceOpener } from '../features/search/sources';
 import { isRegionId, type SearchSource } from '../shared/protocol';
@@ -27,10 +28,11 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo, type Command } from './
 
 export type EventsFormat = 'table' | 'json' | 'jsonl' | 'csv';
 
-/** Where the events come from: Event history (default), a local folder (--logs), Athena (--athena). */
+/** Where the events come from: Event history (default), a local folder (--logs), Athena (--athena), CloudTrail Lake (--lake). */
 export type CliSource =
   | { kind: 'archive'; dir: string }
-  | { kind: 'athena'; trail?: string; database?: string; table?: string; workgroup?: string; outputLocation?: string; organizationId?: string; sql?: string; createTable: boolean };
+  | { kind: 'athena'; trail?: string; database?: string; table?: string; workgroup?: string; outputLocation?: string; organizationId?: string; sql?: string; createTable: boolean }
+  | { kind: 'lake'; store: string };
 
 export interface EventsArgs {
   profile?: string;
@@ -49,7 +51,8 @@ const USAGE = `Usage: cloudtrail-lens events [--profile P] [--region R ...] [--s
   [--source-ip IP|CIDR] [--user-agent S] [--text STR] [--risky [low|medium|high]] [--insights]
   [--limit N] [--format table|json|jsonl|csv] [--endpoint-url URL]
   [--logs DIR | --athena (--trail NAME|ARN | --database D --table T) [--organization-id o-…]
-                         [--workgroup W] [--output-location s3://…] [--sql "SQL"] [--create-table]]
+                         [--workgroup W] [--output-location s3://…] [--sql "SQL"] [--create-table]
+   | --lake STORE]
 
 Searches CloudTrail Event history (the last 90 days of management events) with any combination of
 filters: the most selective one goes to LookupEvents, the others are applied locally. Repeat a
@@ -66,6 +69,9 @@ Beyond 90 days, the same filters and outputs over other sources:
                    and --table for an existing table. --output-location: where Athena writes results
                    (needed unless the workgroup sets one). --sql: run this SQL instead. --create-table:
                    create the database and table first (metadata only, free; IF NOT EXISTS).
+                   Default time range 90d: give --since/--start to go further back.
+  --lake STORE     CloudTrail Lake, for accounts that already have an event data store: STORE is
+                   its ARN or id (ListEventDataStores). Billed by CloudTrail Lake per data scanned.
                    Default time range 90d: give --since/--start to go further back.
 
   --profile        AWS profile (default: AWS_PROFILE, else "default"); credentials as the AWS CLI finds them
@@ -130,6 +136,7 @@ export function parseEventsArgs(args: readonly string[], now = Date.now()): Even
   let athena = false;
   const athenaFlags: Record<string, string> = {};
   let createTable = false;
+  let lake: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (!arg.startsWith('--')) return `unexpected argument "${arg}"`;
@@ -180,6 +187,7 @@ export function parseEventsArgs(args: readonly string[], now = Date.now()): Even
       } else if (name === '--endpoint-url') endpointUrl = need();
       else if (name === '--logs') logs = need();
       else if (name === '--athena') athena = true;
+      else if (name === '--lake') lake = need();
       else if (name === '--create-table') createTable = true;
       else if (['--trail', '--database', '--table', '--organization-id', '--workgroup', '--output-location', '--sql'].includes(name)) athenaFlags[name] = need();
       else return `unknown option ${name}`;
@@ -200,9 +208,12 @@ export function parseEventsArgs(args: readonly string[], now = Date.now()): Even
   } else if (start !== undefined || end !== undefined) raw.time = { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
   else if (logs === undefined) raw.time = { preset: '90d' };
   let source: CliSource | undefined;
-  if (logs !== undefined && athena) return 'use --logs or --athena, not both';
+  if ([logs !== undefined, athena, lake !== undefined].filter(Boolean).length > 1) return 'use one of --logs, --athena and --lake';
   if (!athena && (Object.keys(athenaFlags).length > 0 || createTable)) return `${Object.keys(athenaFlags)[0] ?? '--create-table'} goes with --athena`;
-  if (logs !== undefined) {
+  if (lake !== undefined) {
+    if (!/^(?:arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:eventdatastore\/)?[A-Za-z0-9-]{1,64}$/.test(lake)) return `--lake: expected an event data store ARN or id (got "${lake.slice(0, 80)}")`;
+    source = { kind: 'lake', store: lake };
+  } else if (logs !== undefined) {
     if (logs.trim() === '') return '--logs needs a folder or file';
     source = { kind: 'archive', dir: logs };
   } else if (athena) {
@@ -359,7 +370,7 @@ function writeOutput(io: CliIo, format: EventsFormat, items: readonly SearchItem
   }
 }
 
-/** --logs and --athena: the same run (sources.ts) as the panel's, the same outputs; stats of the source. */
+/** --logs, --athena and --lake: the same run (sources.ts) as the panel's, the same outputs; stats of the source. */
 async function runSource(parsed: EventsArgs, source: CliSource, layer: AwsLayer, io: CliIo, started: number): Promise<number> {
   const limit = parsed.query.limit ?? DEFAULT_CLI_LIMIT;
   const errors: Array<Record<string, string>> = [];
@@ -392,6 +403,21 @@ async function runSource(parsed: EventsArgs, source: CliSource, layer: AwsLayer,
     const items = newest(run.results(), limit);
     const stats = { files: archive.files, filesRead: archive.filesRead, filesSkipped: archive.filesSkipped, bytesRead: archive.bytesRead, records: archive.records, matched: run.matched, errors: archive.errors, elapsedMs: Date.now() - started };
     writeOutput(io, parsed.format, items, stats, errors, `${items.length} event${items.length === 1 ? '' : 's'} · ${stats.filesRead} of ${stats.files} files read (${formatBytes(stats.bytesRead)}) · ${stats.records} records · ${stats.errors} error${stats.errors === 1 ? '' : 's'} · ${(stats.elapsedMs / 1000).toFixed(1)} s · ${doneMessage(reason, run)}`);
+    return errors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  }
+
+  if (source.kind === 'lake') {
+    const profile = parsed.profile ?? layer.profiles.environmentProfile();
+    const regions = parsed.regions.length > 0 ? parsed.regions : [await layer.profiles.defaultRegion(profile)];
+    let lake: LakeStats = newLakeStats();
+    const opener = lakeOpener({ run: (target, input, runOptions) => runLakeQuery(layer, target, input, runOptions) }, { stats: (stats) => (lake = stats) });
+    const run = createSearchRun({ profiles: [profile], regions, query: parsed.query, source: { kind: 'lake', store: source.store } }, { ...options, sources: { lake: opener } }, { failure: fail });
+    for (const warning of run.warnings) io.stderr(`cloudtrail-lens events: ${warning}\n`);
+    const reason = await run.start();
+    for (const warning of lake.warnings) io.stderr(`cloudtrail-lens events: ${warning}\n`);
+    const items = newest(run.results(), limit);
+    const stats = { queryId: lake.queryId ?? null, state: lake.state ?? null, scannedBytes: lake.scannedBytes, rows: lake.rows, matched: run.matched, elapsedMs: Date.now() - started };
+    writeOutput(io, parsed.format, items, stats, errors, `${items.length} event${items.length === 1 ? '' : 's'} · CloudTrail Lake ${stats.state ?? '?'} · ${formatBytes(stats.scannedBytes)} scanned · ${(stats.elapsedMs / 1000).toFixed(1)} s · ${doneMessage(reason, run)}`);
     return errors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   }
 

@@ -51,10 +51,15 @@ export type SearchSource =
       outputLocation?: string;
       organizationId?: string;
       sql?: string;
-    };
+    }
+  /**
+   * CloudTrail Lake: an existing event data store of the profile (ListEventDataStores, ENABLED),
+   * queried in its home region (the ARN's). `name` is for labels only.
+   */
+  | { kind: 'lake'; store: string; name?: string };
 
 export type SourceKind = SearchSource['kind'];
-export const SOURCE_KINDS: readonly SourceKind[] = ['history', 'archive', 'athena'];
+export const SOURCE_KINDS: readonly SourceKind[] = ['history', 'archive', 'athena', 'lake'];
 
 /** One search: which profiles and regions (every combination is a stream), and the question. */
 export interface SearchRequest {
@@ -87,6 +92,14 @@ export type SourceProgress =
       billedBytes: number;
       costUsd: number;
       rows: number;
+    }
+  | {
+      kind: 'lake';
+      queryId?: string;
+      /** QUEUED | RUNNING | FINISHED | FAILED | CANCELLED | TIMED_OUT. */
+      state?: string;
+      scannedBytes: number;
+      rows: number;
     };
 
 /** A trail the Athena source can read (DescribeTrails of a profile). */
@@ -96,6 +109,13 @@ export interface TrailOption {
   homeRegion?: string;
   organization: boolean;
   bucket?: string;
+}
+
+/** A CloudTrail Lake event data store the Lake source can query (ListEventDataStores, ENABLED). */
+export interface StoreOption {
+  /** The store's ARN (what the source names). */
+  arn: string;
+  name: string;
 }
 
 /** Remembered Athena settings (globalState) that pre-fill the form. */
@@ -255,6 +275,8 @@ export type WebviewMessage =
   | { type: 'pickFolder' }
   /** The trails of a profile (for the Athena source); answered by `trails`. */
   | { type: 'listTrails'; profile: string; region: string }
+  /** The CloudTrail Lake event data stores of a profile; answered by `stores`. */
+  | { type: 'listStores'; profile: string; region: string }
   /** Create the Athena database and table of this source (after the host's one confirmation). */
   | { type: 'createTable'; profile: string; region: string; source: Extract<SearchSource, { kind: 'athena' }> };
 
@@ -276,7 +298,9 @@ export type HostMessage =
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   /** The folder the user picked (only its name; the host keeps the path). */
   | { type: 'folder'; folder: { folderId: number; name: string } }
-  | { type: 'trails'; profile: string; trails: TrailOption[]; error?: string };
+  | { type: 'trails'; profile: string; trails: TrailOption[]; error?: string }
+  /** The event data stores of a profile: the Lake source is offered only when there are some. */
+  | { type: 'stores'; profile: string; stores: StoreOption[] };
 
 // ---------------------------------------------------------------------------------------------
 // Validation of what the webview sends
@@ -319,6 +343,8 @@ const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
 const TRAIL = /^(arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/)?[a-zA-Z0-9._-]{1,128}$/;
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\p{Cc}'\\]*)?$/u;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+/** An event data store ARN or id (src/core/athena/lake.ts EVENT_DATA_STORE: it is written into SQL unquoted). */
+const LAKE_STORE = /^(?:arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:eventdatastore\/)?[A-Za-z0-9-]{1,64}$/;
 
 function optional(value: unknown, what: string, pattern: RegExp, hint: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -357,6 +383,17 @@ export function parseSearchSource(value: unknown): SearchSource {
       if (value.sql !== undefined && value.sql !== null && value.sql !== '') {
         if (typeof value.sql !== 'string' || value.sql.length > MAX_SQL || value.sql.includes(String.fromCharCode(0))) throw new Error(`source.sql: expected SQL text of at most ${MAX_SQL} characters`);
         if (value.sql.trim() !== '') source.sql = value.sql;
+      }
+      return source;
+    }
+    case 'lake': {
+      const store = value.store;
+      if (typeof store !== 'string' || !LAKE_STORE.test(store)) throw new Error('source.store: expected an event data store ARN or id');
+      const source: Extract<SearchSource, { kind: 'lake' }> = { kind: 'lake', store };
+      const name = value.name;
+      if (name !== undefined && name !== null && name !== '') {
+        if (typeof name !== 'string' || name.length > MAX_NAME || /[\p{Cc}\u2028\u2029]/u.test(name)) throw new Error('source.name: expected an event data store name');
+        source.name = name;
       }
       return source;
     }
@@ -435,10 +472,12 @@ export function parseWebviewMessage(value: unknown): WebviewMessage {
     case 'pickFolder':
       return { type: 'pickFolder' };
     case 'listTrails':
+    case 'listStores':
     case 'createTable': {
       const profile = profileName(value.profile, `${value.type}.profile`);
       if (!isRegionId(value.region)) throw new Error(`${value.type}.region: expected a region id such as us-east-1`);
       if (value.type === 'listTrails') return { type: 'listTrails', profile, region: value.region };
+      if (value.type === 'listStores') return { type: 'listStores', profile, region: value.region };
       const source = parseSearchSource(value.source);
       if (source.kind !== 'athena') throw new Error('createTable.source: expected an Athena source');
       return { type: 'createTable', profile, region: value.region, source };

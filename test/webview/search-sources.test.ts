@@ -26,6 +26,7 @@ const init: PanelInit = {
   athena: { database: 'cloudtrail_lens', workgroup: 'primary', outputLocation: 's3://athena-results-111122223333/lens/' },
 };
 const ARN = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/MultiRegion1CloudTrail';
+const LAKE_ARN = 'arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/a1b2c3d4-5678-4e8f-8bd1-111122223333';
 
 async function sentOf<T extends WebviewMessage['type']>(panel: WebviewPage, type: T): Promise<Array<Extract<WebviewMessage, { type: T }>>> {
   return (await panel.sent()).filter((message): message is Extract<WebviewMessage, { type: T }> => message.type === type);
@@ -132,6 +133,37 @@ describe('search panel webview: the Source selector', function () {
     await panel.page.locator('#run').click();
     assert.match((await panel.page.locator('.form-error').textContent()) ?? '', /Result location/);
     await panel.page.screenshot({ path: join(screenshotDir, 'webview-search-source-athena.png') });
+  });
+
+  it('CloudTrail Lake: offered only when the profile has event data stores; sends the chosen store', async () => {
+    const sourceValues = (): Promise<Array<string | null>> => panel.page.locator('#source vscode-option').evaluateAll((options) => options.map((option) => option.getAttribute('value')));
+    await panel.page.waitForFunction(() => (window as unknown as { __sent: Array<{ type: string }> }).__sent.some((message) => message.type === 'listStores'));
+    assert.deepEqual((await sentOf(panel, 'listStores'))[0], { type: 'listStores', profile: 'prod', region: 'us-east-1' });
+    // No stores (the usual case): no Lake option, nothing said.
+    await panel.post({ type: 'stores', profile: 'prod', stores: [] });
+    assert.deepEqual(await sourceValues(), ['history', 'archive', 'athena']);
+    assert.equal(await panel.page.locator('.source-lake').isHidden(), true);
+    // An answer for another profile changes nothing.
+    await panel.post({ type: 'stores', profile: 'other', stores: [{ arn: LAKE_ARN, name: 'all-events' }] });
+    assert.deepEqual(await sourceValues(), ['history', 'archive', 'athena']);
+    await panel.post({ type: 'stores', profile: 'prod', stores: [{ arn: LAKE_ARN, name: 'all-events' }] });
+    await panel.page.waitForFunction(() => document.querySelector('#source vscode-option[value="lake"]') !== null);
+    assert.deepEqual(await sourceValues(), ['history', 'archive', 'athena', 'lake']);
+    await chooseSource(panel, 'lake');
+    assert.equal(await panel.page.locator('.source-lake').isVisible(), true);
+    assert.equal(await panel.page.locator('.source-athena').isHidden(), true);
+    await panel.page.locator('#time').evaluate((element) => {
+      (element as unknown as { value: string }).value = '30d';
+    });
+    await panel.page.locator('#run').click();
+    const request = await lastSearch(panel);
+    assert.deepEqual(request.source, { kind: 'lake', store: LAKE_ARN, name: 'all-events' });
+    assert.deepEqual(request.query.time, { preset: '30d' });
+    await panel.page.screenshot({ path: join(screenshotDir, 'webview-search-source-lake.png') });
+    // The stores went away (listed again as none): the option goes, the form falls back to Event history.
+    await panel.post({ type: 'stores', profile: 'prod', stores: [] });
+    await panel.page.waitForFunction(() => document.querySelector('#source vscode-option[value="lake"]') === null);
+    assert.equal(await panel.page.locator('.source-lake').isHidden(), true);
   });
 
   it('shows a trail listing error, and the progress of each source (files / bytes; state / scanned / cost)', async () => {

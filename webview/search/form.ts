@@ -5,7 +5,9 @@
  *
  * The Source choice: Event history (default), a local log folder (the host's folder dialog answers
  * `pickFolder` with an id and a name — never a path), or Athena (the host answers `listTrails`;
- * "Create table…" asks the host, which confirms in a modal before running anything).
+ * "Create table…" asks the host, which confirms in a modal before running anything), or CloudTrail
+ * Lake — offered only when the selected profile has event data stores (the form asks the host with
+ * `listStores` for every profile chosen; no stores: no Lake option, nothing said).
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -15,7 +17,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import { TIME_PRESETS, type EventQuery, type LookupAttributeKey, type PanelInit, type SearchRequest, type SearchSource, type SourceKind, type TimePreset, type TrailOption, type WebviewMessage } from '../../src/shared/protocol';
+import { TIME_PRESETS, type EventQuery, type LookupAttributeKey, type PanelInit, type SearchRequest, type SearchSource, type SourceKind, type StoreOption, type TimePreset, type TrailOption, type WebviewMessage } from '../../src/shared/protocol';
 import { h } from './dom';
 
 interface ValueElement extends HTMLElement {
@@ -98,7 +100,9 @@ const SOURCE_OPTIONS: Array<{ value: SourceKind; label: string }> = [
 ];
 
 /** Source messages the form sends (the host answers with `folder` / `trails`). */
-export type FormMessage = Extract<WebviewMessage, { type: 'pickFolder' | 'listTrails' | 'createTable' }>;
+export type FormMessage = Extract<WebviewMessage, { type: 'pickFolder' | 'listTrails' | 'listStores' | 'createTable' }>;
+
+const LAKE_LABEL = 'CloudTrail Lake (event data store)';
 
 export class QueryForm {
   readonly element: HTMLElement;
@@ -115,6 +119,9 @@ export class QueryForm {
   private readonly organizationId: ValueElement;
   private readonly sql: ValueElement;
   private trailsFor: string | undefined;
+  private readonly lakeRow: HTMLElement;
+  private readonly store: ValueElement;
+  private storesFor: string | undefined;
   private readonly regionsField: HTMLElement;
   private readonly profiles: ListElement;
   private readonly regions: ListElement;
@@ -183,6 +190,14 @@ export class QueryForm {
       this.trailHint,
     );
 
+    this.store = single('lake-store', 'Event data store', [], '');
+    this.lakeRow = h(
+      'div',
+      { class: 'query-row source-lake', hidden: true },
+      field('Event data store', this.store),
+      h('span', { class: 'field-hint' }, 'Runs in the store’s home region; billed by CloudTrail Lake per data scanned. Give a time range to scan less.'),
+    );
+
     this.start = text('time-start', '', 'datetime-local');
     this.end = text('time-end', '', 'datetime-local');
     this.custom = h('div', { class: 'custom-range', hidden: true }, field('From', this.start), field('To', this.end));
@@ -222,6 +237,7 @@ export class QueryForm {
     this.regionsField = field('Regions', this.regions, 'IAM, STS and CloudFront events are recorded in us-east-1.');
     this.profiles.addEventListener('change', () => {
       if (this.source.value === 'athena') this.requestTrails(false);
+      this.requestStores();
     });
     this.element = h(
       'form',
@@ -229,6 +245,7 @@ export class QueryForm {
       h('div', { class: 'query-row source' }, field('Source', this.source)),
       this.archiveRow,
       this.athenaRow,
+      this.lakeRow,
       h(
         'div',
         { class: 'query-row scope' },
@@ -263,6 +280,36 @@ export class QueryForm {
       }
     });
     if (init.state?.request) this.fill(init.state.request);
+    // The selects are not upgraded yet: ask for the profile they will show.
+    this.requestStores((init.state?.request?.profiles ?? (init.defaultProfile ? [init.defaultProfile] : []))[0]);
+  }
+
+  /** The event data stores of a profile (the host's ListEventDataStores): the Lake option exists only with some. */
+  setStores(profile: string, stores: readonly StoreOption[]): void {
+    if (profile !== this.storesFor) return;
+    const current = this.store.value;
+    clearChildren(this.store);
+    for (const store of stores) this.store.appendChild(h('vscode-option', { value: store.arn, description: store.arn.replace(/^arn:[^/]*\//, ''), selected: current === store.arn }, store.name));
+    const first = stores[0];
+    if (!stores.some((store) => store.arn === current) && first) this.store.value = first.arn;
+    const option = this.source.querySelector('vscode-option[value="lake"]');
+    if (stores.length > 0 && !option) this.source.appendChild(h('vscode-option', { value: 'lake' }, LAKE_LABEL));
+    if (stores.length === 0 && option) {
+      const wasLake = this.source.value === 'lake';
+      option.remove();
+      if (wasLake) {
+        this.source.value = 'history';
+        this.syncSource();
+      }
+    }
+  }
+
+  private requestStores(selected?: string): void {
+    const profile = selected ?? (this.profiles.value as string[] | undefined)?.[0];
+    if (!profile || profile === this.storesFor) return;
+    this.storesFor = profile;
+    const region = this.regions.value[0] ?? this.init.defaultRegion ?? 'us-east-1';
+    this.post({ type: 'listStores', profile, region });
   }
 
   /** The folder the host registered after its dialog. */
@@ -313,8 +360,9 @@ export class QueryForm {
     const kind = this.source.value;
     this.archiveRow.hidden = kind !== 'archive';
     this.athenaRow.hidden = kind !== 'athena';
-    // Local logs hold every region the files hold: no region choice.
-    this.regionsField.hidden = kind === 'archive';
+    this.lakeRow.hidden = kind !== 'lake';
+    // Local logs hold every region the files hold, a Lake store every region it records: no region choice.
+    this.regionsField.hidden = kind === 'archive' || kind === 'lake';
     if (kind === 'athena') this.requestTrails(false);
   }
 
@@ -343,6 +391,13 @@ export class QueryForm {
         if (sql) source.sql = sql;
         return source;
       }
+      case 'lake': {
+        const store = this.store.value;
+        if (!store) return 'Choose an event data store.';
+        const option = Array.from(this.store.querySelectorAll('vscode-option')).find((candidate) => candidate.getAttribute('value') === store);
+        const name = option?.textContent?.trim();
+        return { kind: 'lake', store, ...(name && { name }) };
+      }
       default:
         return { kind: 'history' };
     }
@@ -362,6 +417,12 @@ export class QueryForm {
     const source = request.source ?? { kind: 'history' };
     this.source.value = source.kind;
     if (source.kind === 'archive') this.setFolder({ folderId: source.folderId, name: source.name });
+    if (source.kind === 'lake') {
+      if (!this.source.querySelector('vscode-option[value="lake"]')) this.source.appendChild(h('vscode-option', { value: 'lake' }, LAKE_LABEL));
+      if (!Array.from(this.store.querySelectorAll('vscode-option')).some((option) => option.getAttribute('value') === source.store)) this.store.appendChild(h('vscode-option', { value: source.store }, source.name ?? source.store.replace(/^arn:[^/]*\//, '')));
+      this.store.value = source.store;
+      this.source.value = 'lake';
+    }
     if (source.kind === 'athena') {
       if (!Array.from(this.trail.querySelectorAll('vscode-option')).some((option) => option.getAttribute('value') === source.trail)) this.trail.appendChild(h('vscode-option', { value: source.trail }, source.trail.replace(/^arn:[^/]*\//, '')));
       this.trail.value = source.trail;
@@ -402,7 +463,7 @@ export class QueryForm {
     const source = this.readSource();
     if (typeof source === 'string') return source;
     // Local logs search every region in the files; the request still names one (the protocol's shape).
-    if (source.kind === 'archive' && regions.length === 0) regions.push(this.init.defaultRegion ?? 'us-east-1');
+    if ((source.kind === 'archive' || source.kind === 'lake') && regions.length === 0) regions.push(this.init.defaultRegion ?? 'us-east-1');
     if (regions.length === 0) return 'Choose at least one region.';
     const query: EventQuery = {};
     if (this.time.value === 'all') {

@@ -121,6 +121,9 @@ class SearchApp {
       case 'trails':
         this.form?.setTrails(message.profile, message.trails, message.error);
         break;
+      case 'stores':
+        this.form?.setStores(message.profile, message.stores);
+        break;
     }
   }
 

@@ -118,6 +118,10 @@ export class StatusView {
     if (source.kind === 'archive') {
       this.totals.textContent = `${searching}${matched} matched · ${n(source.filesRead)} of ${plural(source.files, 'file')} read (${formatBytes(source.bytesRead)})${source.filesSkipped ? ` · ${n(source.filesSkipped)} skipped by date or region` : ''} · ${plural(source.records, 'record')}${source.errors ? ` · ${plural(source.errors, 'problem')} in damaged files` : ''}`;
       for (const error of source.fileErrors) this.streams.appendChild(h('li', { class: 'file-error', 'data-state': 'failed' }, icon('codicon-warning'), h('span', { class: 'stream-label' }, error.file), h('span', { class: 'stream-counts' }, error.message)));
+    } else if (source.kind === 'lake') {
+      const state = source.state ?? 'STARTING';
+      this.totals.textContent = `${searching}CloudTrail Lake ${state} · ${formatBytes(source.scannedBytes)} scanned · ${matched} matched of ${plural(source.rows, 'row')}`;
+      this.totals.dataset.lakeState = state;
     } else {
       const state = source.state ?? 'STARTING';
       this.totals.textContent = `${searching}Athena ${state} · ${formatBytes(source.scannedBytes)} scanned · about ${formatUsd(source.costUsd)}${source.billedBytes ? ` (billed ${formatBytes(source.billedBytes)})` : ''} · ${matched} matched of ${plural(source.rows, 'row')}`;

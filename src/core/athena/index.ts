@@ -4,3 +4,4 @@ export * from './ddl';
 export * from './sql';
 export * from './results';
 export * from './cost';
+export * from './lake';

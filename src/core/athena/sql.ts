@@ -104,7 +104,7 @@ function lowerPattern(pattern: string): string | undefined {
 }
 
 /** `lower(expr) IN (…)` over case-insensitive values; undefined when some value is not expressible. */
-function inLower(expr: string, values: readonly string[]): string | undefined {
+export function inLower(expr: string, values: readonly string[]): string | undefined {
   const literals: string[] = [];
   for (const value of values) {
     const literal = lowerLiteral(value);

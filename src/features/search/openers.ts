@@ -6,6 +6,7 @@
  */
 import { newArchiveStats, searchArchive, type ArchiveStats } from '../../archive';
 import type { AthenaItem, AthenaRunInput, AthenaRunOptions, AthenaStats } from '../../aws/athena';
+import type { LakeItem, LakeRunInput, LakeRunOptions, LakeStats } from '../../aws/lake';
 import type { AwsTarget } from '../../aws/types';
 import { athenaSetupPlan, DEFAULT_DATABASE, trailLocationOf, type AthenaSetupPlan, type CloudTrailTableRef, type DescribedTrail } from '../../core/athena/ddl';
 import type { SearchSource, SourceProgress, TrailOption } from '../../shared/protocol';
@@ -123,6 +124,46 @@ export function athenaOpener(backend: AthenaBackend, options: { pollMs?: number;
       if ('progress' in item) {
         options.stats?.(item.progress);
         yield { progress: athenaProgress(item.progress) };
+      } else if ('error' in item) yield { error: { message: item.error.message } };
+      else yield item;
+    }
+  };
+}
+
+/** Lake stats as the panel shows them. */
+export function lakeProgress(stats: LakeStats): SourceProgress {
+  const out: SourceProgress = { kind: 'lake', scannedBytes: stats.scannedBytes, rows: stats.rows };
+  if (stats.queryId) out.queryId = stats.queryId;
+  if (stats.state) out.state = stats.state;
+  return out;
+}
+
+/** What the CloudTrail Lake source needs from the AWS side. */
+export interface LakeBackend {
+  run(target: AwsTarget, input: LakeRunInput, options: LakeRunOptions): AsyncIterable<LakeItem>;
+}
+
+/** Where a Lake query runs: the store's home region (from its ARN), else the first selected region. */
+export function lakeTarget(profile: string, store: string, fallbackRegion: string): AwsTarget {
+  const region = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):/.exec(store)?.[1];
+  return { profile, region: region ?? fallbackRegion };
+}
+
+/**
+ * CloudTrail Lake: runs the query against the chosen event data store (its home region) and
+ * streams rows and progress (state, data scanned).
+ */
+export function lakeOpener(backend: LakeBackend, options: { pollMs?: number; stats?: (stats: LakeStats) => void } = {}): SourceOpener {
+  return async function* (request, query, signal, now): AsyncGenerator<SourceItem, void, undefined> {
+    const source = request.source;
+    if (source.kind !== 'lake') throw new Error('not a CloudTrail Lake source');
+    const target = lakeTarget(request.profiles[0] ?? 'default', source.store, request.regions[0] ?? 'us-east-1');
+    const runOptions: LakeRunOptions = { signal };
+    if (options.pollMs !== undefined) runOptions.pollMs = options.pollMs;
+    for await (const item of backend.run(target, { store: source.store, query, now }, runOptions)) {
+      if ('progress' in item) {
+        options.stats?.(item.progress);
+        yield { progress: lakeProgress(item.progress) };
       } else if ('error' in item) yield { error: { message: item.error.message } };
       else yield item;
     }

@@ -14,7 +14,7 @@ import { AWS_REGIONS } from '../../core/aws/regions';
 import type { Logger } from '../../shared/log';
 import { DEFAULT_DATABASE } from '../../core/athena/ddl';
 import type { AthenaDefaults, ExportFormat, HostMessage, PanelInit, PanelState, SearchRequest, SearchSource, TrailOption } from '../../shared/protocol';
-import { archiveOpener, athenaOpener, athenaPlanOf, athenaTarget, findTrail, trailOptions, type AthenaBackend } from './openers';
+import { archiveOpener, athenaOpener, athenaPlanOf, lakeOpener, athenaTarget, findTrail, trailOptions, type AthenaBackend } from './openers';
 import type { ActiveProfile } from '../status';
 import { runFixInTerminal } from '../status/errors';
 import { searchHtml } from './html';
@@ -82,6 +82,7 @@ export class SearchPanel {
         runFix: (error: AwsError) => runFixInTerminal(error, services.aws),
         pickFolder: () => this.pickFolder(),
         listTrails: (profile, region) => this.listTrails(profile, region),
+        listStores: async (profile, region) => (await services.aws.listEventDataStores({ profile, region })).map((store) => ({ arn: store.arn, name: store.name })),
         createTable: (profile, region, source) => this.createTable(profile, region, source),
       },
       {
@@ -90,6 +91,7 @@ export class SearchPanel {
         sources: {
           archive: archiveOpener(folderPath),
           athena: athenaOpener(this.athenaBackend(), {}),
+          lake: lakeOpener({ run: (target, input, options) => services.aws.runLakeQuery(target, input, options) }),
         },
       },
       restored,

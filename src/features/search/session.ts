@@ -23,6 +23,7 @@ import {
   type SearchSource,
   type SourceProgress,
   type StreamFailure,
+  type StoreOption,
   type TrailOption,
   type WebviewMessage,
 } from '../../shared/protocol';
@@ -46,6 +47,8 @@ export interface SessionHost {
   pickFolder?(): Promise<{ folderId: number; name: string } | undefined>;
   /** Athena: the trails of a profile (DescribeTrails). */
   listTrails?(profile: string, region: string): Promise<TrailOption[]>;
+  /** CloudTrail Lake: the ENABLED event data stores of a profile (ListEventDataStores). */
+  listStores?(profile: string, region: string): Promise<StoreOption[]>;
   /** Athena: shows the setup statements in one confirmation, then runs them; resolves with a message, undefined when declined. */
   createTable?(profile: string, region: string, source: Extract<SearchSource, { kind: 'athena' }>): Promise<string | undefined>;
 }
@@ -285,6 +288,13 @@ export class SearchSession {
         } catch (error) {
           this.host.post({ type: 'trails', profile: message.profile, trails: [], error: error instanceof Error ? error.message : String(error) });
         }
+        return;
+      }
+      case 'listStores': {
+        if (!this.host.listStores) return;
+        // No stores, or no permission to list them: the Lake source is simply not offered.
+        const stores = await this.host.listStores(message.profile, message.region).catch(() => []);
+        this.host.post({ type: 'stores', profile: message.profile, stores });
         return;
       }
       case 'createTable': {

@@ -32,6 +32,7 @@ export type SourceOpener = (request: SearchRequest & { source: ExternalSource },
 export interface SourceOpeners {
   archive?: SourceOpener;
   athena?: SourceOpener;
+  lake?: SourceOpener;
 }
 
 /** What the session and the CLI use of a run, whatever its source. */
@@ -59,6 +60,7 @@ export interface SearchRunLike {
 export function sourceLabel(source: SearchSource | undefined): string {
   if (!source || source.kind === 'history') return 'Event history';
   if (source.kind === 'archive') return `Local logs · ${source.name}`;
+  if (source.kind === 'lake') return `CloudTrail Lake · ${source.name ?? source.store.replace(/^arn:[^/]*\//, '')}`;
   const trail = source.trail.replace(/^arn:[^/]*\//, '');
   return `Athena · ${trail}`;
 }
@@ -141,7 +143,8 @@ export class SourceRun implements SearchRunLike {
 
   planInfo(searchId: number): PlanInfo {
     const plan = this.plan;
-    const where = this.request.source.kind === 'archive' ? 'read from the log files and checked locally' : 'in the SQL (partitions pruned by time, region and account), re-checked locally';
+    const kind = this.request.source.kind;
+    const where = kind === 'archive' ? 'read from the log files and checked locally' : kind === 'lake' ? 'in the SQL (bounded by eventTime), re-checked locally' : 'in the SQL (partitions pruned by time, region and account), re-checked locally';
     const local = [
       ...(plan.server ? [{ label: `${plan.server.attribute} = ${plan.server.values.map((value) => `“${value}”`).join(' | ')}`, reason: where }] : []),
       ...plan.local.filter((item) => item.label !== '').map((item) => ({ label: item.label, reason: where })),
@@ -154,9 +157,11 @@ export class SourceRun implements SearchRunLike {
       server: null,
       local: sql ? [] : local,
       explanation: [
-        this.request.source.kind === 'archive'
+        kind === 'archive'
           ? 'Searches every CloudTrail log file below the folder (.json, .json.gz, JSON Lines); files delivered outside the time range are skipped unopened; damaged files are reported and the rest is searched.'
-          : 'Runs one Athena query over the trail’s S3 logs; billed by the data scanned ($5 per TB, 10 MB minimum). Cancel stops the query.',
+          : kind === 'lake'
+            ? 'Runs one CloudTrail Lake query against the event data store; billed by the data scanned. Cancel stops the query.'
+            : 'Runs one Athena query over the trail’s S3 logs; billed by the data scanned ($5 per TB, 10 MB minimum). Cancel stops the query.',
       ],
       warnings: [...this.warnings],
       range: { start: Math.max(0, this.offline.range?.start ?? OPEN_START), end: Math.min(OPEN_END, this.offline.range?.end ?? this.now) },
@@ -258,7 +263,7 @@ export class SourceRun implements SearchRunLike {
       for await (const item of this.opener(this.request, query, controller.signal, this.now)) {
         if ('progress' in item) {
           this.sourceProgress = item.progress;
-          if (item.progress.kind === 'athena') this.counts.requests = Math.max(this.counts.requests, 1);
+          if (item.progress.kind === 'athena' || item.progress.kind === 'lake') this.counts.requests = Math.max(this.counts.requests, 1);
           this.sink.progress?.();
           continue;
         }

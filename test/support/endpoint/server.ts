@@ -8,6 +8,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type EndpointAccessKey, unknownKeyIdentity } from './accounts';
 import { AthenaService } from './athena';
+import { LAKE_OPERATIONS, LakeService } from './lake';
 import { type AuthResult, parseAuthorization } from './auth';
 import { BucketStore } from './buckets';
 import { type Dataset, buildDataset, eventsOf } from './dataset';
@@ -192,6 +193,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
   const checkSkew = options.checkClockSkew ?? true;
   const monotonic = (): number => performance.now();
   const athena = new AthenaService({ dataset, faults, identify, allow: (accountId, region) => otherLimiter.take(`${accountId}/${region}`, monotonic()).allowed, clock });
+  const lake = new LakeService({ dataset, latency: (name) => faults.latencyFor(name), clock });
 
   const state: EndpointState = {
     dataset,
@@ -351,6 +353,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
       entry.throttled = true;
       throw errors.throttling();
     }
+    if (LAKE_OPERATIONS.has(operation)) return jsonReply(lake.handle(operation, input, caller));
     return jsonReply(cloudTrailOperation(operation, input, caller));
   }
 
@@ -496,6 +499,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     close: () =>
       new Promise<void>((resolve, reject) => {
         athena.close();
+        lake.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
