@@ -210,8 +210,10 @@ describe('Trails: reading posture from the local endpoint (src/aws/posture)', fu
 
   it('keeps at most `concurrency` requests in flight per profile', async () => {
     endpoint.faults.setLatency(25);
+    // Only this scan's requests: earlier tests in this suite read the same account at a higher concurrency.
+    const since = Date.now();
     await scanProfile(layer, 'ctl-default', { concurrency: 4 });
-    const entries = endpoint.state.log.recent(10_000).filter((e) => e.accountId === DEFAULT_ACCOUNT_ID && e.operation !== 'GetCallerIdentity');
+    const entries = endpoint.state.log.recent(10_000).filter((e) => e.at >= since && e.accountId === DEFAULT_ACCOUNT_ID && e.operation !== 'GetCallerIdentity');
     const edges = entries.flatMap((e) => [
       { t: e.at, d: 1 },
       { t: e.at + e.durationMs, d: -1 },
