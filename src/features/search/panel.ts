@@ -19,6 +19,7 @@ import type { ActiveProfile } from '../status';
 import { runFixInTerminal } from '../status/errors';
 import { searchHtml } from './html';
 import { SearchSession, type SearchSummary } from './session';
+import { PROFILE_KIND_LABELS } from '../../core/aws/profiles';
 
 export interface SearchServices {
   readonly log: Logger;
@@ -51,7 +52,6 @@ function folderPath(source: Extract<SearchSource, { kind: 'archive' }>): string 
   return path;
 }
 
-const KIND_LABEL: Record<string, string> = { static: 'access keys', sso: 'SSO', role: 'role', process: 'credential process', 'web-identity': 'web identity', login: 'console login' };
 
 export class SearchPanel {
   static current: SearchPanel | undefined;
@@ -130,7 +130,7 @@ export class SearchPanel {
   private async init(): Promise<Omit<PanelInit, 'state'>> {
     const { aws, active } = this.services;
     const profiles = await aws.listProfiles().catch(() => []);
-    const options = profiles.map((profile) => ({ name: profile.name, region: profile.region, kind: KIND_LABEL[profile.kind] }));
+    const options = profiles.map((profile) => ({ name: profile.name, region: profile.region, kind: PROFILE_KIND_LABELS[profile.kind] || undefined }));
     const environment = aws.profiles.environmentProfile();
     if (!options.some((option) => option.name === environment)) options.unshift({ name: environment, region: undefined, kind: 'environment' });
     const target = active.current ?? (await active.ready.catch(() => undefined));
