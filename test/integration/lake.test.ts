@@ -5,7 +5,6 @@
  * and `cloudtrail-lens events --lake STORE` (the bundled dist/cli.js).
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import type { EventQuery } from '../../src/core/events/query';
 import { toRow, type CloudTrailRecord } from '../../src/core/events/record';
 import { DEFAULT_ACCOUNT_ID, awsConfigFiles, startEndpoint, type Endpoint } from '../support/endpoint';
 import { LAKE_STORE_ID } from '../support/endpoint/lake';
-import { cleanEnvironment } from '../support/endpoint/testing';
+import { runEventsCli } from '../support/endpoint/testing';
 import { projectRoot } from '../support/fixtures';
 
 const STORE_ARN = `arn:aws:cloudtrail:us-east-1:${DEFAULT_ACCOUNT_ID}:eventdatastore/${LAKE_STORE_ID}`;
@@ -137,12 +136,7 @@ describe('cloudtrail lake against the local endpoint (real SDK)', function () {
 
   describe('cloudtrail-lens events --lake (dist/cli.js)', () => {
     const cli = join(projectRoot, 'dist', 'cli.js');
-    const cliRun = (args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-      new Promise((resolve) => {
-        execFile(process.execPath, [cli, 'events', ...args], { env: cleanEnvironment({ ...env, AWS_ENDPOINT_URL: endpoint.url }), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-        });
-      });
+    const cliRun = (args: readonly string[]) => runEventsCli(cli, args, { ...env, AWS_ENDPOINT_URL: endpoint.url });
 
     it('returns exactly the seeded matches of --event-name, with Lake stats', async () => {
       assert.ok(existsSync(cli), 'dist/cli.js is missing: run `node esbuild.mjs` first');

@@ -5,7 +5,6 @@
  * filters and output shapes as Event history; the stats are the source's.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEventsArgs } from '../../src/cli/events';
@@ -13,7 +12,7 @@ import { compileOfflineFilter, planOfflineQuery } from '../../src/core/archive/p
 import { MINIMUM_BILLED_BYTES } from '../../src/core/athena/cost';
 import { toRow, type CloudTrailRecord } from '../../src/core/events/record';
 import { DEFAULT_ACCOUNT_ID, startEndpoint, type Endpoint } from '../support/endpoint';
-import { cleanEnvironment, makeAwsConfigDir, type AwsConfigDir } from '../support/endpoint/testing';
+import { makeAwsConfigDir, runEventsCli, type AwsConfigDir } from '../support/endpoint/testing';
 import { projectRoot } from '../support/fixtures';
 
 interface Result {
@@ -39,11 +38,7 @@ describe('cloudtrail-lens events --logs / --athena (dist/cli.js)', function () {
   let config: AwsConfigDir;
 
   function run(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, [cli, 'events', ...args], { env: cleanEnvironment({ ...config.env, AWS_ENDPOINT_URL: endpoint.url, ...env }), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-    });
+    return runEventsCli(cli, args, { ...config.env, AWS_ENDPOINT_URL: endpoint.url, ...env });
   }
 
   before(async function () {

@@ -4,12 +4,11 @@
  * shared/design/CLI.md.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEventsArgs } from '../../src/cli/events';
 import { DEFAULT_ACCOUNT_ID, startEndpoint, type Endpoint } from '../support/endpoint';
-import { cleanEnvironment, makeAwsConfigDir, type AwsConfigDir } from '../support/endpoint/testing';
+import { makeAwsConfigDir, runEventsCli, type AwsConfigDir } from '../support/endpoint/testing';
 import { projectRoot } from '../support/fixtures';
 
 interface Result {
@@ -25,11 +24,7 @@ describe('cloudtrail-lens events (dist/cli.js) against the local endpoint', func
   let config: AwsConfigDir;
 
   function run(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, [cli, 'events', ...args], { env: cleanEnvironment({ ...config.env, AWS_ENDPOINT_URL: endpoint.url, ...env }), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-    });
+    return runEventsCli(cli, args, { ...config.env, AWS_ENDPOINT_URL: endpoint.url, ...env });
   }
 
   before(async function () {

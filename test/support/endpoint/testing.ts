@@ -51,14 +51,24 @@ export interface CliResult {
   ms: number;
 }
 
-export function runAws(awsPath: string, args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+/** Runs a program with `cleanEnvironment(env)`; resolves (never rejects) with its exit code and output. */
+export function runProcess(file: string, args: readonly string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(awsPath, [...args], { env: cleanEnvironment(env), maxBuffer: 256 * 1024 * 1024, timeout: 90_000 }, (error, stdout, stderr) => {
+    execFile(file, [...args], { env: cleanEnvironment(env), maxBuffer: 256 * 1024 * 1024, timeout: options.timeoutMs ?? 0 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+export function runAws(awsPath: string, args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  return runProcess(awsPath, args, env, { timeoutMs: 90_000 });
+}
+
+/** `node <cli> events …`: the bundled cloudtrail-lens as a user runs it. */
+export function runEventsCli(cli: string, args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  return runProcess(process.execPath, [cli, 'events', ...args], env);
 }
 
 export interface RawResponse {
